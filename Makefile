@@ -1,0 +1,54 @@
+# `make run` and `make test` do all the set-up themselves (venv, install, migrate).
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+
+.PHONY: help venv run migrate test lint format bench clean distclean
+
+help:
+	@echo "make run     - set up, migrate, serve on http://127.0.0.1:8000 (DEBUG on)"
+	@echo "make test    - set up, lint, check formatting, run the test suite"
+	@echo "make lint    - ruff check"
+	@echo "make format  - ruff format and ruff check --fix"
+	@echo "make bench   - simulate 1000 bot games with the engine"
+	@echo "make clean   - remove caches and collected static files (keeps .venv and the db)"
+
+venv: $(STAMP)
+
+# Re-install only when a requirements file is newer than the stamp.
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -r requirements-dev.txt
+	touch $(STAMP)
+
+migrate: venv
+	$(PY) manage.py migrate --noinput
+
+# collectstatic is not needed: with DEBUG on, urls.py serves static/ itself.
+run: migrate
+	DJANGO_DEBUG=1 $(VENV)/bin/daphne -b 127.0.0.1 -p 8000 gameproject.asgi:application
+
+test: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pytest -q
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+format: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: venv
+	$(PY) -m game.simulate --games 1000
+
+clean:
+	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -exec rm -rf {} +
+	rm -rf .pytest_cache .ruff_cache .hypothesis test-results staticfiles
+
+distclean: clean
+	rm -rf $(VENV)

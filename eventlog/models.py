@@ -1,0 +1,1 @@
+"""Models of the eventlog app: the append-only Event of every room. Not written yet."""

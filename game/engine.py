@@ -1,0 +1,744 @@
+"""The event-sourced aggregate: ``decide(state, command) -> events`` and
+``apply(state, event) -> state`` (DESIGN.md §3).
+
+``decide`` validates a command against the rules and returns the events it causes, never
+changing the state it was given. ``apply`` is the only way a state changes; live play and replay
+both fold events through it. Time never enters: display pauses and the redeal window are
+requested through ``deadline(state)`` and answered by ``advance``/``timeout`` commands.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Callable, Iterable
+from typing import Any, NamedTuple
+
+from .errors import RuleError
+from .pieces import POINTS, deck, is_weak, sort_hand
+from .rules import MAX_PLAY, beats, declaration_error, play_type
+from .scoring import is_perfect, round_score
+from .state import (
+    SEAT_RANGE,
+    SEATS,
+    Command,
+    Config,
+    Event,
+    GameState,
+    LastTurn,
+    Phase,
+    Play,
+    RoundResult,
+    SeatState,
+    Turn,
+    evolve,
+)
+
+HAND_SIZE = 8
+NAME_MAX = 32
+BOT_STRATEGIES = ("smart", "greedy")
+DEFAULT_BOT = "smart"
+BOT_NAMES = ("Ada", "Bao", "Chen", "Dara", "Emil", "Fei", "Gus", "Hana")
+
+
+class Deadline(NamedTuple):
+    """A pause the game asks for: when ``timer`` runs out, send the ``command``."""
+
+    command: str  # "advance" or "timeout"
+    timer: str  # "redeal_window", "round_start", "turn_results" or "scoring"
+
+
+# --------------------------------------------------------------------------- queries
+
+
+def to_act(state: GameState) -> list[int]:
+    """The seats the game is waiting for now."""
+    if state.closed:
+        return []
+    if state.phase is Phase.PREPARATION:
+        return [s for s in state.weak if state.redeal_choices[s] is None]
+    if state.phase is Phase.DECLARATION:
+        seat = next_declarer(state)
+        return [] if seat is None else [seat]
+    if state.phase is Phase.TURN and state.turn is not None:
+        seat = state.turn.next_seat
+        return [] if seat is None else [seat]
+    return []
+
+
+def deadline(state: GameState) -> Deadline | None:
+    """The pause the game is in, if any: what the room service must send when it ends."""
+    if state.closed:
+        return None
+    phase = state.phase
+    if phase is Phase.PREPARATION and to_act(state):
+        return Deadline("timeout", "redeal_window")
+    if phase in (Phase.ROUND_START, Phase.TURN_RESULTS, Phase.SCORING):
+        return Deadline("advance", phase.value)
+    return None
+
+
+def next_declarer(state: GameState) -> int | None:
+    if state.starter is None:
+        return None
+    for seat in state.seat_order(state.starter):
+        if state.seats[seat].declared is None:
+            return seat
+    return None
+
+
+def declaration_context(state: GameState, seat: int) -> tuple[int, bool, int]:
+    """(sum declared by the others, whether ``seat`` declares last, its zero streak)."""
+    others = [s.declared for i, s in enumerate(state.seats) if i != seat]
+    total = sum(d for d in others if d is not None)
+    is_last = all(d is not None for d in others)
+    return total, is_last, state.seats[seat].zero_streak
+
+
+def humans(state: GameState) -> list[int]:
+    return [i for i, s in enumerate(state.seats) if s.is_human]
+
+
+def is_game_over(state: GameState) -> bool:
+    """After scoring: someone reached the win score, or the round cap was played."""
+    top = max(s.score for s in state.seats)
+    return top >= state.config.win_score or state.round >= state.config.max_rounds
+
+
+# --------------------------------------------------------------------------- decide
+
+
+class _Recorder:
+    """Collects the events of one command, applying each so later steps see its effect."""
+
+    def __init__(self, state: GameState) -> None:
+        self.state = state
+        self.events: list[Event] = []
+
+    def emit(self, type_: str, payload: dict[str, Any], actor: int | None = None) -> None:
+        event = Event(type_, payload, actor)
+        self.events.append(event)
+        self.state = apply(self.state, event)
+
+
+def execute(state: GameState, command: Command) -> tuple[list[Event], GameState]:
+    """``decide`` and the state after its events, without folding them twice."""
+    decider = _DECIDERS.get(command.type)
+    if decider is None:
+        raise RuleError("unknown_command", f"Unknown action {command.type!r}.")
+    if state.closed and command.type != "create_room":
+        raise RuleError("room_closed", "This room is closed.")
+    if command.seat is not None and command.seat not in SEAT_RANGE:
+        raise RuleError("invalid_argument", "A seat is a number from 0 to 3.")
+    recorder = _Recorder(state)
+    decider(recorder, command)
+    return recorder.events, recorder.state
+
+
+def decide(state: GameState, command: Command) -> list[Event]:
+    """The events ``command`` causes in ``state``; raises ``RuleError`` when it is refused."""
+    return execute(state, command)[0]
+
+
+def fold(events: Iterable[Event], state: GameState | None = None) -> GameState:
+    """Apply ``events`` in order, from a new room unless ``state`` is given (replay)."""
+    state = GameState() if state is None else state
+    for event in events:
+        state = apply(state, event)
+    return state
+
+
+# ---- argument checks
+
+
+def _arg(command: Command, name: str, kind: type, *, default: Any = ...) -> Any:
+    value = command.args.get(name, default)
+    if value is ...:
+        raise RuleError("invalid_argument", f"The field {name!r} is required.")
+    if value is default and default is not ...:
+        return value
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise RuleError("invalid_argument", f"The field {name!r} must be a {kind.__name__}.")
+    return value
+
+
+def _seat_arg(command: Command) -> int:
+    seat = _arg(command, "seat", int)
+    if seat not in SEAT_RANGE:
+        raise RuleError("invalid_argument", "A seat is a number from 0 to 3.")
+    return seat
+
+
+def _actor(command: Command) -> int:
+    if command.seat is None:
+        raise RuleError("not_seated", "You need a seat in this room to do that.")
+    return command.seat
+
+
+def _require_phase(state: GameState, *phases: Phase, doing: str) -> None:
+    if state.phase not in phases:
+        raise RuleError(
+            "wrong_phase", f"You cannot {doing} now: the game is in the {state.phase} phase."
+        )
+
+
+def _require_host(state: GameState, seat: int, doing: str) -> None:
+    if state.host_seat != seat:
+        raise RuleError("not_host", f"Only the host may {doing}.")
+
+
+def clean_name(name: Any) -> str:
+    """A player name trimmed and checked: 1–32 printable characters."""
+    if not isinstance(name, str):
+        raise RuleError("invalid_name", "A name is text of 1 to 32 printable characters.")
+    name = name.strip()
+    if not 1 <= len(name) <= NAME_MAX or not name.isprintable():
+        raise RuleError("invalid_name", "A name is 1 to 32 printable characters.")
+    return name
+
+
+def _check_unique_name(state: GameState, name: str) -> None:
+    taken = {s.name.casefold() for s in state.seats if s.name}
+    if name.casefold() in taken:
+        raise RuleError("name_taken", f"Someone in this room is already called {name!r}.")
+
+
+# ---- room life cycle
+
+
+def _create_room(rec: _Recorder, command: Command) -> None:
+    if rec.state.room_id:
+        raise RuleError("wrong_phase", "This room exists already.")
+    room_id = _arg(command, "room_id", str)
+    name = clean_name(command.args.get("name"))
+    config = Config()
+    max_rounds = _arg(command, "max_rounds", int, default=config.max_rounds)
+    win_score = _arg(command, "win_score", int, default=config.win_score)
+    if max_rounds < 1 or win_score < 1:
+        raise RuleError("invalid_argument", "max_rounds and win_score must be positive.")
+    rec.emit("room_created", {"room_id": room_id, "max_rounds": max_rounds, "win_score": win_score})
+    rec.emit("seat_taken", {"seat": 0, "name": name}, 0)
+    rec.emit("host_changed", {"seat": 0})
+
+
+def _join(rec: _Recorder, command: Command) -> None:
+    state = rec.state
+    _require_phase(state, Phase.WAITING, doing="join")
+    name = clean_name(command.args.get("name"))
+    _check_unique_name(state, name)
+    empty = [i for i, s in enumerate(state.seats) if not s.taken]
+    if not empty:
+        raise RuleError("room_full", "All four seats are taken.")
+    rec.emit("seat_taken", {"seat": empty[0], "name": name}, empty[0])
+    if state.host_seat is None:
+        rec.emit("host_changed", {"seat": empty[0]})
+
+
+def _add_bot(rec: _Recorder, command: Command) -> None:
+    state = rec.state
+    actor = _actor(command)
+    _require_host(state, actor, "add a bot")
+    _require_phase(state, Phase.WAITING, doing="add a bot")
+    seat = _seat_arg(command)
+    strategy = _arg(command, "strategy", str, default=DEFAULT_BOT)
+    if strategy not in BOT_STRATEGIES:
+        raise RuleError("invalid_argument", f"Bot strategies are {', '.join(BOT_STRATEGIES)}.")
+    if state.seats[seat].taken:
+        raise RuleError("seat_taken", f"Seat {seat} is taken.")
+    used = {s.name for s in state.seats}
+    name = next(f"Bot {n}" for n in BOT_NAMES if f"Bot {n}" not in used)
+    rec.emit("bot_added", {"seat": seat, "name": name, "strategy": strategy}, actor)
+
+
+def _remove_seat(rec: _Recorder, command: Command) -> None:
+    state = rec.state
+    actor = _actor(command)
+    _require_host(state, actor, "free a seat")
+    _require_phase(state, Phase.WAITING, doing="free a seat")
+    seat = _seat_arg(command)
+    if seat == actor:
+        raise RuleError("invalid_argument", "To give up your own seat, leave the room.")
+    if not state.seats[seat].taken:
+        raise RuleError("seat_empty", f"Seat {seat} is already empty.")
+    rec.emit("seat_freed", {"seat": seat, "reason": "removed"}, actor)
+
+
+def _leave(rec: _Recorder, command: Command) -> None:
+    seat = _actor(command)
+    if rec.state.phase is Phase.WAITING:
+        rec.emit("seat_freed", {"seat": seat, "reason": "left"}, seat)
+        if not humans(rec.state):
+            rec.emit("room_closed", {"reason": "empty"})
+            return
+    elif rec.state.seats[seat].connected:
+        rec.emit("player_disconnected", {"seat": seat, "left": True}, seat)
+    _pass_host(rec, seat)
+
+
+def _pass_host(rec: _Recorder, seat: int) -> None:
+    """When the host leaves or drops, the next connected human (else the next human) in seat
+    order becomes host. Nobody's seat is lost."""
+    state = rec.state
+    if state.host_seat != seat:
+        return
+    order = state.seat_order(seat)
+    candidates = [s for s in order if state.seats[s].is_human and s != seat]
+    connected = [s for s in candidates if state.seats[s].connected]
+    if state.seats[seat].is_human and state.seats[seat].connected:
+        return
+    new_host = (connected or ([] if state.seats[seat].is_human else candidates) or [None])[0]
+    if new_host != state.host_seat:
+        rec.emit("host_changed", {"seat": new_host})
+
+
+def _connect(rec: _Recorder, command: Command) -> None:
+    seat = _actor(command)
+    if not rec.state.seats[seat].is_human:
+        raise RuleError("seat_empty", f"Seat {seat} has no human player.")
+    if not rec.state.seats[seat].connected:
+        rec.emit("player_connected", {"seat": seat}, seat)
+
+
+def _disconnect(rec: _Recorder, command: Command) -> None:
+    seat = _actor(command)
+    if rec.state.seats[seat].is_human and rec.state.seats[seat].connected:
+        rec.emit("player_disconnected", {"seat": seat, "left": False}, seat)
+        _pass_host(rec, seat)
+
+
+def _close(rec: _Recorder, command: Command) -> None:
+    reason = _arg(command, "reason", str, default="closed")
+    rec.emit("room_closed", {"reason": reason})
+
+
+# ---- the game
+
+
+def _start_game(rec: _Recorder, command: Command) -> None:
+    state = rec.state
+    actor = _actor(command)
+    _require_host(state, actor, "start the game")
+    _require_phase(state, Phase.WAITING, doing="start the game")
+    if not all(s.taken for s in state.seats):
+        raise RuleError("seats_not_filled", "The game starts when all four seats are taken.")
+    seed = _arg(command, "seed", int)
+    rec.emit("game_started", {"seed": seed, "at": command.at}, actor)
+    _begin_round(rec)
+
+
+def _begin_round(rec: _Recorder) -> None:
+    rec.emit("phase_change", {"phase": Phase.PREPARATION.value, "round": rec.state.round + 1})
+    _deal(rec, redeal_winner=None)
+
+
+def deal_hands(seed: int, deal: int) -> list[tuple[str, ...]]:
+    """The four hands of deal number ``deal`` of a game: a uniform shuffle seeded by both."""
+    pieces = deck()
+    random.Random(f"{seed}:{deal}").shuffle(pieces)
+    return [sort_hand(pieces[i * HAND_SIZE : (i + 1) * HAND_SIZE]) for i in SEAT_RANGE]
+
+
+def _deal(rec: _Recorder, redeal_winner: int | None) -> None:
+    state = rec.state
+    assert state.seed is not None
+    hands = deal_hands(state.seed, state.deals)
+    if redeal_winner is not None:
+        starter = redeal_winner
+    elif state.round == 1:
+        starter = next(i for i, hand in enumerate(hands) if "GENERAL_RED" in hand)
+    else:
+        assert state.last_winner is not None
+        starter = state.last_winner
+    weak = [s for s in state.seat_order(starter) if is_weak(hands[s])]
+    rec.emit(
+        "hands_dealt",
+        {
+            "round": state.round,
+            "deal": state.deals,
+            "hands": [list(h) for h in hands],
+            "starter": starter,
+            "weak": weak,
+        },
+    )
+    if not weak:
+        rec.emit("phase_change", {"phase": Phase.ROUND_START.value})
+
+
+def _redeal(rec: _Recorder, command: Command) -> None:
+    seat = _actor(command)
+    accept = _arg(command, "accept", bool)
+    if rec.state.phase is not Phase.PREPARATION or seat not in to_act(rec.state):
+        raise RuleError("no_redeal_pending", "No redeal decision is awaited from you.")
+    rec.emit("redeal_decided", {"seat": seat, "accept": accept}, seat)
+    _resolve_redeal(rec)
+
+
+def _timeout(rec: _Recorder, command: Command) -> None:
+    pending = to_act(rec.state) if rec.state.phase is Phase.PREPARATION else []
+    if not pending:
+        raise RuleError("wrong_phase", "No redeal decision is awaited.")
+    for seat in pending:
+        rec.emit("redeal_decided", {"seat": seat, "accept": False, "timed_out": True})
+    _resolve_redeal(rec)
+
+
+def _resolve_redeal(rec: _Recorder) -> None:
+    state = rec.state
+    if to_act(state):
+        return
+    assert state.starter is not None
+    accepters = [s for s in state.seat_order(state.starter) if state.redeal_choices[s]]
+    if accepters:
+        rec.emit("redeal", {"seat": accepters[0], "multiplier": state.multiplier + 1}, accepters[0])
+        _deal(rec, redeal_winner=accepters[0])
+    else:
+        rec.emit("phase_change", {"phase": Phase.ROUND_START.value})
+
+
+def _advance(rec: _Recorder, command: Command) -> None:
+    state = rec.state
+    if state.phase is Phase.ROUND_START:
+        rec.emit("phase_change", {"phase": Phase.DECLARATION.value})
+    elif state.phase is Phase.TURN_RESULTS:
+        if any(s.hand for s in state.seats):
+            rec.emit("phase_change", {"phase": Phase.TURN.value})
+        else:
+            rec.emit("phase_change", {"phase": Phase.SCORING.value})
+            _score_round(rec)
+    elif state.phase is Phase.SCORING:
+        if is_game_over(state):
+            _end_game(rec, command.at)
+        else:
+            _begin_round(rec)
+    else:
+        raise RuleError("wrong_phase", f"Nothing to advance in the {state.phase} phase.")
+
+
+def _declare(rec: _Recorder, command: Command) -> None:
+    state = rec.state
+    seat = _actor(command)
+    value = _arg(command, "value", int)
+    _require_phase(state, Phase.DECLARATION, doing="declare")
+    expected = next_declarer(state)
+    if seat != expected:
+        raise RuleError("not_your_turn", f"It is seat {expected}'s turn to declare.")
+    problem = declaration_error(value, *declaration_context(state, seat))
+    if problem:
+        raise RuleError("illegal_declaration", problem)
+    rec.emit("declared", {"seat": seat, "value": value}, seat)
+    if next_declarer(rec.state) is None:
+        rec.emit("phase_change", {"phase": Phase.TURN.value})
+
+
+def _play(rec: _Recorder, command: Command) -> None:
+    state = rec.state
+    seat = _actor(command)
+    pieces = command.args.get("pieces")
+    if not isinstance(pieces, list) or not all(isinstance(p, str) for p in pieces):
+        raise RuleError("invalid_argument", "The field 'pieces' must be a list of piece kinds.")
+    unknown = sorted({p for p in pieces if p not in POINTS})
+    if unknown:
+        raise RuleError("invalid_argument", f"Unknown pieces: {', '.join(unknown)}.")
+    _require_phase(state, Phase.TURN, doing="play")
+    turn = state.turn
+    assert turn is not None
+    if seat != turn.next_seat:
+        raise RuleError("not_your_turn", f"It is seat {turn.next_seat}'s turn to play.")
+    kind = play_type(pieces)
+    required = turn.required
+    if required is None:
+        if not 1 <= len(pieces) <= MAX_PLAY or kind is None:
+            raise RuleError(
+                "invalid_play",
+                "The leader must play 1 to 6 pieces that form a valid play (a single, a pair, "
+                "soldiers of one colour, a straight and so on).",
+            )
+    elif len(pieces) != required:
+        raise RuleError(
+            "wrong_piece_count", f"You must play exactly {required} pieces, as the leader did."
+        )
+    missing = Counter(pieces) - Counter(state.seats[seat].hand)
+    if missing:
+        listed = ", ".join(f"{k}×{n}" if n > 1 else k for k, n in sorted(missing.items()))
+        raise RuleError("pieces_not_in_hand", f"You do not hold: {listed}.")
+    rec.emit("played", {"seat": seat, "pieces": list(sort_hand(pieces)), "play_type": kind}, seat)
+    turn = rec.state.turn
+    assert turn is not None
+    if turn.next_seat is None:
+        best = turn.plays[turn.best]
+        rec.emit(
+            "turn_won",
+            {
+                "turn": turn.number,
+                "winner": best.seat,
+                "pieces": list(best.pieces),
+                "play_type": best.play_type,
+                "piles": len(best.pieces),
+            },
+        )
+        rec.emit("phase_change", {"phase": Phase.TURN_RESULTS.value})
+
+
+def _score_round(rec: _Recorder) -> None:
+    state = rec.state
+    seats = []
+    for i, s in enumerate(state.seats):
+        assert s.declared is not None
+        delta = round_score(s.declared, s.piles, state.multiplier)
+        seats.append(
+            {
+                "seat": i,
+                "declared": s.declared,
+                "piles": s.piles,
+                "delta": delta,
+                "score": s.score + delta,
+            }
+        )
+    rec.emit("round_scored", {"round": state.round, "multiplier": state.multiplier, "seats": seats})
+
+
+def rankings(state: GameState) -> list[dict[str, Any]]:
+    """Seats by score, best first; equal scores share a rank (1, 1, 3, 4)."""
+    order = sorted(SEAT_RANGE, key=lambda i: (-state.seats[i].score, i))
+    ranked = []
+    for i in order:
+        s = state.seats[i]
+        rank = 1 + sum(1 for other in state.seats if other.score > s.score)
+        ranked.append(
+            {
+                "seat": i,
+                "name": s.name,
+                "score": s.score,
+                "rank": rank,
+                "turns_won": s.turns_won,
+                "perfect_rounds": s.perfect_rounds,
+            }
+        )
+    return ranked
+
+
+def _end_game(rec: _Recorder, at: float | None) -> None:
+    state = rec.state
+    top = max(s.score for s in state.seats)
+    started = state.started_at
+    duration = round(at - started, 3) if at is not None and started is not None else None
+    rec.emit("phase_change", {"phase": Phase.GAME_OVER.value})
+    rec.emit(
+        "game_over",
+        {
+            "winners": [i for i, s in enumerate(state.seats) if s.score == top],
+            "rankings": rankings(state),
+            "rounds": state.round,
+            "duration_s": duration,
+        },
+    )
+
+
+_DECIDERS: dict[str, Callable[[_Recorder, Command], None]] = {
+    "create_room": _create_room,
+    "join": _join,
+    "add_bot": _add_bot,
+    "remove_seat": _remove_seat,
+    "leave": _leave,
+    "connect": _connect,
+    "disconnect": _disconnect,
+    "close": _close,
+    "start_game": _start_game,
+    "redeal": _redeal,
+    "timeout": _timeout,
+    "advance": _advance,
+    "declare": _declare,
+    "play": _play,
+}
+COMMANDS = tuple(_DECIDERS)
+
+
+# --------------------------------------------------------------------------- apply
+
+
+def apply(state: GameState, event: Event) -> GameState:
+    """The state after ``event``. The only way a state changes."""
+    applier = _APPLIERS.get(event.type)
+    if applier is None:
+        raise ValueError(f"unknown event type {event.type!r}")
+    return applier(state, event.payload)
+
+
+def _with_seat(state: GameState, seat: int, **changes: Any) -> GameState:
+    seats = list(state.seats)
+    seats[seat] = evolve(seats[seat], **changes)
+    return evolve(state, seats=tuple(seats))
+
+
+def _room_created(state: GameState, p: dict[str, Any]) -> GameState:
+    config = Config(max_rounds=p["max_rounds"], win_score=p["win_score"])
+    return evolve(state, room_id=p["room_id"], config=config)
+
+
+def _seat_taken(state: GameState, p: dict[str, Any]) -> GameState:
+    return _with_seat(state, p["seat"], name=p["name"], bot=None, connected=False)
+
+
+def _bot_added(state: GameState, p: dict[str, Any]) -> GameState:
+    return _with_seat(state, p["seat"], name=p["name"], bot=p["strategy"], connected=True)
+
+
+def _seat_freed(state: GameState, p: dict[str, Any]) -> GameState:
+    seats = list(state.seats)
+    seats[p["seat"]] = SeatState()
+    return evolve(state, seats=tuple(seats))
+
+
+def _host_changed(state: GameState, p: dict[str, Any]) -> GameState:
+    return evolve(state, host_seat=p["seat"])
+
+
+def _player_connected(state: GameState, p: dict[str, Any]) -> GameState:
+    return _with_seat(state, p["seat"], connected=True)
+
+
+def _player_disconnected(state: GameState, p: dict[str, Any]) -> GameState:
+    return _with_seat(state, p["seat"], connected=False)
+
+
+def _room_closed(state: GameState, p: dict[str, Any]) -> GameState:
+    return evolve(state, closed=True)
+
+
+def _game_started(state: GameState, p: dict[str, Any]) -> GameState:
+    return evolve(state, seed=p["seed"], started_at=p["at"])
+
+
+def _phase_change(state: GameState, p: dict[str, Any]) -> GameState:
+    phase = Phase(p["phase"])
+    if phase is Phase.PREPARATION:
+        seats = tuple(evolve(s, hand=(), declared=None, piles=0) for s in state.seats)
+        return evolve(
+            state,
+            phase=phase,
+            round=p["round"],
+            multiplier=1,
+            seats=seats,
+            starter=None,
+            turn=None,
+            last_turn=None,
+            weak=(),
+            redeal_choices=(None,) * SEATS,
+        )
+    if phase is Phase.TURN:
+        last = state.last_turn
+        leader = last.winner if last is not None else state.starter
+        assert leader is not None
+        number = last.number + 1 if last is not None else 1
+        return evolve(state, phase=phase, turn=Turn(number=number, leader=leader))
+    return evolve(state, phase=phase)
+
+
+def _hands_dealt(state: GameState, p: dict[str, Any]) -> GameState:
+    seats = tuple(
+        evolve(s, hand=tuple(hand)) for s, hand in zip(state.seats, p["hands"], strict=True)
+    )
+    return evolve(
+        state,
+        seats=seats,
+        deals=p["deal"] + 1,
+        starter=p["starter"],
+        weak=tuple(p["weak"]),
+        redeal_choices=(None,) * SEATS,
+    )
+
+
+def _redeal_decided(state: GameState, p: dict[str, Any]) -> GameState:
+    choices = list(state.redeal_choices)
+    choices[p["seat"]] = p["accept"]
+    return evolve(state, redeal_choices=tuple(choices))
+
+
+def _redeal_applied(state: GameState, p: dict[str, Any]) -> GameState:
+    return evolve(state, multiplier=p["multiplier"])
+
+
+def _declared(state: GameState, p: dict[str, Any]) -> GameState:
+    seat, value = p["seat"], p["value"]
+    streak = state.seats[seat].zero_streak + 1 if value == 0 else 0
+    return _with_seat(state, seat, declared=value, zero_streak=streak)
+
+
+def _played(state: GameState, p: dict[str, Any]) -> GameState:
+    seat, pieces = p["seat"], tuple(p["pieces"])
+    turn = state.turn
+    assert turn is not None
+    best = turn.best
+    if turn.plays and beats(pieces, turn.plays[best].pieces):
+        best = len(turn.plays)
+    hand = list(state.seats[seat].hand)
+    for piece in pieces:
+        hand.remove(piece)
+    seats = list(state.seats)
+    seats[seat] = evolve(seats[seat], hand=tuple(hand))
+    plays = (*turn.plays, Play(seat, pieces, p["play_type"]))
+    return evolve(state, seats=tuple(seats), turn=evolve(turn, plays=plays, best=best))
+
+
+def _turn_won(state: GameState, p: dict[str, Any]) -> GameState:
+    winner = p["winner"]
+    seat = state.seats[winner]
+    state = _with_seat(state, winner, piles=seat.piles + p["piles"], turns_won=seat.turns_won + 1)
+    assert state.turn is not None
+    last = LastTurn(
+        number=p["turn"],
+        winner=winner,
+        play_type=p["play_type"],
+        pieces=tuple(p["pieces"]),
+        piles=p["piles"],
+        plays=state.turn.plays,
+    )
+    return evolve(state, turn=None, last_turn=last, last_winner=winner)
+
+
+def _round_scored(state: GameState, p: dict[str, Any]) -> GameState:
+    rows = p["seats"]
+    seats = tuple(
+        evolve(
+            s,
+            score=row["score"],
+            perfect_rounds=s.perfect_rounds + is_perfect(row["declared"], row["piles"]),
+        )
+        for s, row in zip(state.seats, rows, strict=True)
+    )
+    result = RoundResult(
+        round=p["round"],
+        multiplier=p["multiplier"],
+        declared=tuple(r["declared"] for r in rows),
+        piles=tuple(r["piles"] for r in rows),
+        deltas=tuple(r["delta"] for r in rows),
+        scores=tuple(r["score"] for r in rows),
+    )
+    return evolve(state, seats=seats, history=(*state.history, result))
+
+
+def _game_over(state: GameState, p: dict[str, Any]) -> GameState:
+    return evolve(state, winners=tuple(p["winners"]), result=p)
+
+
+_APPLIERS: dict[str, Callable[[GameState, dict[str, Any]], GameState]] = {
+    "room_created": _room_created,
+    "seat_taken": _seat_taken,
+    "bot_added": _bot_added,
+    "seat_freed": _seat_freed,
+    "host_changed": _host_changed,
+    "player_connected": _player_connected,
+    "player_disconnected": _player_disconnected,
+    "room_closed": _room_closed,
+    "game_started": _game_started,
+    "phase_change": _phase_change,
+    "hands_dealt": _hands_dealt,
+    "redeal_decided": _redeal_decided,
+    "redeal": _redeal_applied,
+    "declared": _declared,
+    "played": _played,
+    "turn_won": _turn_won,
+    "round_scored": _round_scored,
+    "game_over": _game_over,
+}
+EVENT_TYPES = tuple(_APPLIERS)

@@ -1,0 +1,147 @@
+"""Play complete 4-bot games in the engine alone (no I/O) and report speed and mean scores.
+
+    python -m game.simulate --games N --seed S [--bots smart,greedy,greedy,greedy]
+                            [--dump-events FILE] [--workers W]
+
+The last line printed is ``games=… rounds=… events=… seconds=… games_per_s=… bots=…
+mean_scores=…`` (the mean final score of each seat, in seat order).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+from .bots import choose
+from .engine import deadline, execute, to_act
+from .state import Command, Event, GameState, Phase
+from .views import seat_view
+
+DEFAULT_BOTS = ("smart", "smart", "smart", "smart")
+
+
+def play_game(
+    seed: int, bots: Sequence[str] = DEFAULT_BOTS, max_rounds: int = 20
+) -> Iterator[tuple[list[Event], GameState]]:
+    """Play one complete game, yielding each command's events with the state after them.
+
+    Seat 0 is the host, a human who never connects, so a bot plays it (as the room service
+    does for an absent player); seats 1–3 are bots. The strategies come from ``bots``.
+    """
+    state = GameState()
+    setup = [
+        Command(
+            "create_room", 0, {"room_id": f"SIM{seed}", "name": "Host", "max_rounds": max_rounds}
+        )
+    ]
+    setup += [Command("add_bot", 0, {"seat": s, "strategy": bots[s]}) for s in (1, 2, 3)]
+    setup.append(Command("start_game", 0, {"seed": seed}))
+    for command in setup:
+        events, state = execute(state, command)
+        yield events, state
+    while state.phase is not Phase.GAME_OVER:
+        waiting = to_act(state)
+        if waiting:
+            seat = waiting[0]
+            command = choose(seat_view(state, seat, history=False), bots[seat])
+            assert command is not None
+        else:
+            wanted = deadline(state)
+            assert wanted is not None, state.phase
+            command = Command(wanted.command)
+        events, state = execute(state, command)
+        yield events, state
+
+
+@dataclass
+class Totals:
+    games: int = 0
+    rounds: int = 0
+    events: int = 0
+    scores: list[int] = field(default_factory=lambda: [0, 0, 0, 0])
+
+
+def run_games(
+    first_seed: int, count: int, bots: Sequence[str], dump: bool = False
+) -> tuple[Totals, list[dict]]:
+    """Play games with seeds ``first_seed`` … ``first_seed + count - 1``."""
+    totals = Totals()
+    dumped: list[dict] = []
+    for seed in range(first_seed, first_seed + count):
+        state = GameState()
+        for events, state in play_game(seed, bots):  # noqa: B007 (the last state is used)
+            totals.events += len(events)
+            if dump:
+                dumped.extend(
+                    {"game": seed, "type": e.type, "actor": e.actor, "payload": e.payload}
+                    for e in events
+                )
+        totals.games += 1
+        totals.rounds += state.round
+        for i, seat in enumerate(state.seats):
+            totals.scores[i] += seat.score
+    return totals, dumped
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m game.simulate", description=__doc__)
+    parser.add_argument("--games", type=int, default=100)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--bots", default=",".join(DEFAULT_BOTS))
+    parser.add_argument("--dump-events", metavar="FILE")
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="processes (default: all cores)"
+    )
+    args = parser.parse_args(argv)
+    bots = args.bots.split(",")
+    if len(bots) != 4 or not set(bots) <= {"smart", "greedy"}:
+        parser.error("--bots takes four strategies, each smart or greedy")
+    started = time.perf_counter()
+    dump = args.dump_events is not None
+    if args.workers > 1 and args.games >= 2 * args.workers:
+        chunks = _chunks(args.seed, args.games, args.workers)
+        with ProcessPoolExecutor(args.workers) as pool:
+            results = list(
+                pool.map(run_games, *zip(*[(s, n, bots, dump) for s, n in chunks], strict=True))
+            )
+    else:
+        results = [run_games(args.seed, args.games, bots, dump)]
+    seconds = time.perf_counter() - started
+    totals = Totals()
+    for part, _ in results:
+        totals.games += part.games
+        totals.rounds += part.rounds
+        totals.events += part.events
+        totals.scores = [a + b for a, b in zip(totals.scores, part.scores, strict=True)]
+    if dump:
+        with open(args.dump_events, "w") as out:
+            for _, events in results:
+                for row in events:
+                    out.write(json.dumps(row) + "\n")
+    means = ",".join(f"{s / max(totals.games, 1):.2f}" for s in totals.scores)
+    print(
+        f"games={totals.games} rounds={totals.rounds} events={totals.events} "
+        f"seconds={seconds:.2f} games_per_s={totals.games / seconds:.1f} "
+        f"bots={','.join(bots)} mean_scores={means}"
+    )
+    return 0
+
+
+def _chunks(first: int, count: int, parts: int) -> list[tuple[int, int]]:
+    size, extra = divmod(count, parts)
+    chunks, seed = [], first
+    for i in range(parts):
+        n = size + (i < extra)
+        chunks.append((seed, n))
+        seed += n
+    return chunks
+
+
+if __name__ == "__main__":
+    sys.exit(main())

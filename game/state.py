@@ -1,0 +1,167 @@
+"""The game state: small frozen dataclasses, changed only by ``engine.apply``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+_setattr = object.__setattr__
+
+SEATS = 4
+SEAT_RANGE = range(SEATS)
+
+
+class Phase(StrEnum):
+    WAITING = "waiting"
+    PREPARATION = "preparation"
+    ROUND_START = "round_start"
+    DECLARATION = "declaration"
+    TURN = "turn"
+    TURN_RESULTS = "turn_results"
+    SCORING = "scoring"
+    GAME_OVER = "game_over"
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Per-game settings recorded in ``room_created`` so replay needs nothing else."""
+
+    max_rounds: int = 20
+    win_score: int = 50
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """Something a seat (or the room service, ``seat=None``) asks of the game.
+
+    ``at`` is the wall-clock time the service received it; the engine only copies it into events
+    (for the game's duration) and never reads a clock itself.
+    """
+
+    type: str
+    seat: int | None = None
+    args: dict[str, Any] = field(default_factory=dict)
+    at: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One fact in a room's history. ``actor`` is the seat that caused it, ``None`` for the
+    system. The payload is plain JSON."""
+
+    type: str
+    payload: dict[str, Any]
+    actor: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SeatState:
+    name: str | None = None
+    bot: str | None = None  # the bot strategy of a bot seat; None for a human or an empty seat
+    connected: bool = False
+    hand: tuple[str, ...] = ()
+    declared: int | None = None
+    piles: int = 0
+    score: int = 0
+    zero_streak: int = 0
+    perfect_rounds: int = 0
+    turns_won: int = 0
+
+    @property
+    def taken(self) -> bool:
+        return self.name is not None
+
+    @property
+    def is_bot(self) -> bool:
+        return self.bot is not None
+
+    @property
+    def is_human(self) -> bool:
+        return self.taken and self.bot is None
+
+
+@dataclass(frozen=True, slots=True)
+class Play:
+    seat: int
+    pieces: tuple[str, ...]
+    play_type: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    number: int
+    leader: int
+    plays: tuple[Play, ...] = ()
+    best: int = 0  # index into plays of the winning play so far
+
+    @property
+    def required(self) -> int | None:
+        return len(self.plays[0].pieces) if self.plays else None
+
+    @property
+    def next_seat(self) -> int | None:
+        return (self.leader + len(self.plays)) % SEATS if len(self.plays) < SEATS else None
+
+
+@dataclass(frozen=True, slots=True)
+class LastTurn:
+    number: int
+    winner: int
+    play_type: str | None
+    pieces: tuple[str, ...]
+    piles: int
+    plays: tuple[Play, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RoundResult:
+    round: int
+    multiplier: int
+    declared: tuple[int, ...]
+    piles: tuple[int, ...]
+    deltas: tuple[int, ...]
+    scores: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GameState:
+    room_id: str = ""
+    phase: Phase = Phase.WAITING
+    config: Config = Config()
+    seats: tuple[SeatState, ...] = (SeatState(),) * SEATS
+    host_seat: int | None = None
+    closed: bool = False
+    seed: int | None = None
+    started_at: float | None = None
+    round: int = 0
+    deals: int = 0  # deals so far in the game: the deal index seeds the shuffle
+    multiplier: int = 1
+    starter: int | None = None
+    weak: tuple[int, ...] = ()  # seats asked about a redeal on the current deal
+    redeal_choices: tuple[bool | None, ...] = (None,) * SEATS
+    turn: Turn | None = None
+    last_turn: LastTurn | None = None
+    last_winner: int | None = None  # winner of the latest turn, across rounds
+    history: tuple[RoundResult, ...] = ()
+    winners: tuple[int, ...] = ()
+    result: dict[str, Any] | None = None  # the game_over payload: rankings, rounds, duration
+
+    def seat_order(self, first: int) -> list[int]:
+        """All seats clockwise, starting from ``first``."""
+        return [(first + i) % SEATS for i in SEAT_RANGE]
+
+    @property
+    def started(self) -> bool:
+        return self.phase is not Phase.WAITING
+
+
+def evolve(obj: T, **changes: Any) -> T:
+    """``dataclasses.replace`` for these frozen slotted classes, without re-running ``__init__``:
+    the fold is the hot path of live play, replay and the simulator."""
+    cls = type(obj)
+    new = object.__new__(cls)
+    for name in cls.__slots__:  # type: ignore[attr-defined]
+        _setattr(new, name, changes[name] if name in changes else getattr(obj, name))
+    return new

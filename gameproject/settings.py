@@ -1,0 +1,208 @@
+"""Settings for the Liap Tui server.
+
+Twelve-factor: everything that differs between deployments comes from the environment, under
+these fixed names (see README.md, "Configuration"):
+
+DJANGO_DEBUG          "1" (or true/yes/on) turns DEBUG on; unset means off.
+DJANGO_SECRET_KEY     required in production. Unset: a fixed, public, clearly insecure key is used
+                      (a different one with DEBUG on and off), so that several processes still agree
+                      on it; `manage.py check --deploy` flags it because it starts with
+                      "django-insecure-".
+DJANGO_ALLOWED_HOSTS  comma-separated; default "127.0.0.1,localhost,testserver".
+DATABASE_URL          any dj-database-url URL; default: SQLite file db.sqlite3 in BASE_DIR (WAL).
+REDIS_URL             when set, channels-redis is the channel layer; otherwise the in-memory one
+                      (a single process only).
+LIAPTUI_TIME_SCALE    float >= 0 multiplying every game delay; 0 makes every delay 0. Default 1.0.
+LIAPTUI_ALLOW_SEED    bool; lets POST /api/rooms/ take a "seed". Default off.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"", "0", "false", "no", "off"}
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), got {raw!r}")
+
+
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, got {raw!r}") from exc
+
+
+def env_list(name: str, default: str) -> list[str]:
+    raw = os.environ.get(name, default)
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+# --- Core -----------------------------------------------------------------------------------------
+
+DEBUG = env_bool("DJANGO_DEBUG")
+
+# These fallbacks are public and therefore insecure: set DJANGO_SECRET_KEY in any real deployment.
+# A key generated per process is not an option: several daphne processes must share one key.
+DEV_SECRET_KEY = "django-insecure-liaptui-dev-key-for-local-debug-only"
+INSECURE_FALLBACK_SECRET_KEY = "django-insecure-liaptui-fallback-set-DJANGO_SECRET_KEY"
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or (
+    DEV_SECRET_KEY if DEBUG else INSECURE_FALLBACK_SECRET_KEY
+)
+
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+
+INSTALLED_APPS = [
+    "daphne",  # first, so that `runserver` is the ASGI one
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "channels",
+    "rest_framework",
+    "drf_spectacular",
+    "rooms",
+    "eventlog",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "gameproject.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+ASGI_APPLICATION = "gameproject.asgi.application"
+
+# --- Database -------------------------------------------------------------------------------------
+
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
+
+_database_url = os.environ.get("DATABASE_URL", "").strip()
+if _database_url:
+    # conn_max_age=0: Django advises against persistent connections under ASGI.
+    _db = dj_database_url.parse(_database_url, conn_max_age=0, conn_health_checks=True)
+    if _db["ENGINE"] == "django.db.backends.sqlite3":
+        _db["OPTIONS"] = {**SQLITE_OPTIONS, **_db.get("OPTIONS", {})}
+else:
+    _db = {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": BASE_DIR / "db.sqlite3",
+        "OPTIONS": dict(SQLITE_OPTIONS),
+    }
+DATABASES = {"default": _db}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Channels -------------------------------------------------------------------------------------
+
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL]},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# --- Auth, i18n, static ---------------------------------------------------------------------------
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = BASE_DIR / "staticfiles"
+
+# --- REST API -------------------------------------------------------------------------------------
+
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Liap Tui server API",
+    "DESCRIPTION": "REST interface of the Liap Tui server. The WebSocket protocol is described "
+    "in docs/protocol.md.",
+    "VERSION": "0.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+# --- Game -----------------------------------------------------------------------------------------
+
+LIAPTUI_TIME_SCALE = env_float("LIAPTUI_TIME_SCALE", 1.0)
+if LIAPTUI_TIME_SCALE < 0:
+    raise ImproperlyConfigured(f"LIAPTUI_TIME_SCALE must be >= 0, got {LIAPTUI_TIME_SCALE}")
+
+LIAPTUI_ALLOW_SEED = env_bool("LIAPTUI_ALLOW_SEED")
+
+# --- Logging --------------------------------------------------------------------------------------
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+    },
+    "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
+}

@@ -1,0 +1,1 @@
+"""Admin registrations of the rooms app (none yet)."""
