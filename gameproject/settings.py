@@ -172,6 +172,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "rooms.exceptions.api_exception_handler",
 }
 
 SPECTACULAR_SETTINGS = {
@@ -206,3 +207,21 @@ LOGGING = {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# Game timings in seconds (RULES.md §6), each multiplied by LIAPTUI_TIME_SCALE.
+LIAPTUI_TIMINGS = {
+    "redeal_window": 30.0,
+    "round_start": 5.0,
+    "turn_results": 7.0,
+    "scoring": 7.0,
+    "bot_min": 0.5,
+    "bot_max": 1.5,
+    "idle": 60.0,  # a connected human who does not act; 0 = wait forever
+}
+# Not scaled: housekeeping of the room service.
+LIAPTUI_ABANDON_AFTER = 600.0  # close rooms with no human connected, or finished, this long
+LIAPTUI_SWEEP_INTERVAL = 1.0  # how often each process looks for overdue deadlines (0 = never)
+LIAPTUI_PRESENCE_TTL = 90.0  # a socket not seen for this long is gone (its process died)
+# Per-connection WebSocket rate limit: messages per second, and the burst allowed.
+LIAPTUI_WS_RATE = env_float("LIAPTUI_WS_RATE", 10.0)
+LIAPTUI_WS_BURST = env_float("LIAPTUI_WS_BURST", 30.0)

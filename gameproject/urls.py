@@ -5,12 +5,20 @@ from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from eventlog import api as debug_api
 from rooms import api, views
 
 urlpatterns = [
     path("", views.lobby, name="lobby"),
     path("admin/", admin.site.urls),
     path("api/health/", api.health, name="health"),
+    path("api/rooms/", api.rooms, name="rooms"),
+    path("api/rooms/<str:room_id>/", api.room, name="room"),
+    path("api/rooms/<str:room_id>/join/", api.join, name="room-join"),
+    path("api/debug/events/<str:room_id>/", debug_api.events, name="debug-events"),
+    path("api/debug/replay/<str:room_id>/", debug_api.replay_view, name="debug-replay"),
+    path("api/debug/rooms/<str:room_id>/state/", debug_api.live_state, name="debug-state"),
+    path("api/debug/stats/", debug_api.stats, name="debug-stats"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]

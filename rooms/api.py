@@ -1,15 +1,65 @@
-"""REST API of the rooms app."""
+"""REST API of the rooms app (DESIGN.md §6): create, join, list, detail, health.
 
+Views are thin: they validate the body's shape, call the room service, and answer. Errors are
+``{"error": {"code", "message"}}`` (see ``rooms.exceptions``).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from . import services
+from .consumers import session_key
+from .errors import RoomError
+from .selectors import room_detail, room_list
+
+
+class CreateRoomSerializer(serializers.Serializer):
+    player_name = serializers.CharField(max_length=200, trim_whitespace=False)
+    bots = serializers.IntegerField(min_value=0, max_value=3, required=False, default=0)
+    seed = serializers.IntegerField(
+        min_value=0, max_value=2**53, required=False, help_text="only with LIAPTUI_ALLOW_SEED"
+    )
+
+
+class JoinRoomSerializer(serializers.Serializer):
+    player_name = serializers.CharField(max_length=200, trim_whitespace=False)
+
+
+class SeatGrantedSerializer(serializers.Serializer):
+    room_id = serializers.CharField()
+    seat = serializers.IntegerField()
+    token = serializers.CharField(help_text="the seat's secret: send it as ?token= on the socket")
+
+
+class RoomSummarySerializer(serializers.Serializer):
+    room_id = serializers.CharField()
+    status = serializers.ChoiceField(choices=["waiting", "playing", "finished", "closed"])
+    phase = serializers.CharField()
+    round = serializers.IntegerField()
+    host_seat = serializers.IntegerField(allow_null=True)
+    host = serializers.CharField(allow_null=True)
+    players = serializers.IntegerField()
+    seats = serializers.ListField(child=serializers.DictField())
+    created_at = serializers.DateTimeField()
+
+
+def _granted(request: Request, written: services.Written) -> Response:
+    """The seat's token goes to the caller and into its session (for the browser UI)."""
+    request.session[session_key(written.room_id)] = written.token
+    services.publish_sync(written)
+    body = {"room_id": written.room_id, "seat": written.seat, "token": written.token}
+    return Response(body, status=status.HTTP_201_CREATED)
+
 
 @extend_schema(
-    summary="Liveness check",
+    summary="Health check",
     responses=inline_serializer("Health", {"status": serializers.CharField()}),
 )
 @api_view(["GET"])
@@ -18,3 +68,52 @@ from rest_framework.response import Response
 def health(request: Request) -> Response:
     """Answer {"status": "ok"} while the process serves HTTP."""
     return Response({"status": "ok"})
+
+
+@extend_schema(
+    methods=["GET"], summary="Open and running rooms", responses=RoomSummarySerializer(many=True)
+)
+@extend_schema(
+    methods=["POST"],
+    summary="Create a room; the creator is host in seat 0",
+    request=CreateRoomSerializer,
+    responses={201: SeatGrantedSerializer},
+)
+@api_view(["GET", "POST"])
+@authentication_classes([])
+@permission_classes([AllowAny])
+def rooms(request: Request) -> Response:
+    if request.method == "GET":
+        return Response(room_list())
+    body = CreateRoomSerializer(data=request.data)
+    body.is_valid(raise_exception=True)
+    seed = body.validated_data.get("seed")
+    if seed is not None and not settings.LIAPTUI_ALLOW_SEED:
+        raise RoomError("seed_not_allowed", "Seeds are accepted only with LIAPTUI_ALLOW_SEED set.")
+    written = services.room_create_sync(
+        body.validated_data["player_name"], body.validated_data["bots"], seed
+    )
+    return _granted(request, written)
+
+
+@extend_schema(summary="One room", responses=RoomSummarySerializer)
+@api_view(["GET"])
+@authentication_classes([])
+@permission_classes([AllowAny])
+def room(request: Request, room_id: str) -> Response:
+    return Response(room_detail(room_id))
+
+
+@extend_schema(
+    summary="Take the first empty seat of a waiting room",
+    request=JoinRoomSerializer,
+    responses={201: SeatGrantedSerializer},
+)
+@api_view(["POST"])
+@authentication_classes([])
+@permission_classes([AllowAny])
+def join(request: Request, room_id: str) -> Response:
+    body = JoinRoomSerializer(data=request.data)
+    body.is_valid(raise_exception=True)
+    written = services.room_join_sync(room_id.upper(), body.validated_data["player_name"])
+    return _granted(request, written)

@@ -1,1 +1,65 @@
-"""Models of the rooms app: the Room (id, status, version, deadline, seats). Not written yet."""
+"""Rooms: the row the room service locks, versions and schedules (DESIGN.md §5).
+
+The game itself lives in the event log; a room row holds what the service needs to find,
+serialise and time it, plus a summary for the lobby.
+"""
+
+from django.db import models
+
+
+class RoomStatus(models.TextChoices):
+    WAITING = "waiting", "waiting for players"
+    PLAYING = "playing", "game running"
+    FINISHED = "finished", "game over"
+    CLOSED = "closed", "closed"
+
+
+class Room(models.Model):
+    id = models.CharField(primary_key=True, max_length=16)
+    status = models.CharField(
+        max_length=16, choices=RoomStatus.choices, default=RoomStatus.WAITING, db_index=True
+    )
+    version = models.PositiveIntegerField(default=0, help_text="seq of the room's last event")
+    seed = models.BigIntegerField(null=True, blank=True, help_text="requested seed, if any")
+    summary = models.JSONField(default=dict, help_text="public summary for the lobby")
+    # The next thing the service must do on its own, and when (null: nothing pending).
+    deadline_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    deadline_action = models.JSONField(null=True, blank=True)
+    # Anchors of the timers: when the current pause began, when the awaited seats became due.
+    pause_since = models.DateTimeField(null=True, blank=True)
+    due_since = models.DateTimeField(null=True, blank=True)
+    empty_since = models.DateTimeField(
+        null=True, blank=True, help_text="since when no human is connected"
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return f"{self.id} ({self.status})"
+
+
+class SeatToken(models.Model):
+    """The secret of one seat. Only its SHA-256 is stored."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="tokens")
+    seat = models.PositiveSmallIntegerField()
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=("room", "seat"), name="seattoken_room_seat_unique"),
+        ]
+
+
+class Presence(models.Model):
+    """One open WebSocket of a seated player. A seat is connected while it has one."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="presences")
+    seat = models.PositiveSmallIntegerField()
+    channel_name = models.CharField(max_length=200, unique=True)
+    seen_at = models.DateTimeField(db_index=True)

@@ -1,3 +1,10 @@
-"""WebSocket routes of the rooms app, mounted by gameproject.asgi (none yet)."""
+"""WebSocket routes (DESIGN.md §6)."""
 
-websocket_urlpatterns = []
+from django.urls import path
+
+from . import consumers
+
+websocket_urlpatterns = [
+    path("ws/lobby/", consumers.LobbyConsumer.as_asgi()),
+    path("ws/rooms/<str:room_id>/", consumers.RoomConsumer.as_asgi()),
+]

@@ -1,0 +1,214 @@
+"""WebSocket consumers: thin. They validate frames, call the room service, and turn its
+broadcasts into what their own seat may see (docs/protocol.md)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+
+from eventlog.selectors import event_dict, room_events
+from game.errors import RuleError
+from game.state import Event
+from game.views import public_event, seat_view
+
+from . import services
+from .errors import RoomError
+from .models import Room
+from .protocol import LOCAL_ACTIONS, MAX_FRAME_BYTES, ProtocolError, RateLimiter, parse_action
+from .selectors import room_list
+
+CLOSE_TOO_BIG = 1009
+CLOSE_NO_ROOM = 4404
+CLOSE_BAD_TOKEN = 4403
+CLOSE_REMOVED = 4000
+HEARTBEAT_SECONDS = 20.0
+
+
+def session_key(room_id: str) -> str:
+    """Where a browser session keeps its seat token for a room."""
+    return f"liaptui.token.{room_id}"
+
+
+class LobbyConsumer(AsyncJsonWebsocketConsumer):
+    """``/ws/lobby/``: the list of open and running rooms, on connect and on every change."""
+
+    async def connect(self) -> None:
+        await self.channel_layer.group_add(services.LOBBY_GROUP, self.channel_name)
+        await self.accept()
+        services.ensure_sweeper()
+        rooms = await database_sync_to_async(room_list)()
+        await self.send_json({"type": "rooms", "rooms": rooms})
+
+    async def disconnect(self, code: int) -> None:
+        await self.channel_layer.group_discard(services.LOBBY_GROUP, self.channel_name)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        await self.send_json(
+            {"type": "error", "code": "read_only", "message": "The lobby only sends."}
+        )
+
+    async def lobby_rooms(self, message: dict[str, Any]) -> None:
+        await self.send_json({"type": "rooms", "rooms": message["rooms"]})
+
+
+class RoomConsumer(AsyncJsonWebsocketConsumer):
+    """``/ws/rooms/<room_id>/?token=…``: one seat's (or a spectator's) view of a room."""
+
+    room_id: str
+    seat: int | None = None
+    version: int = 0
+
+    async def connect(self) -> None:
+        self.room_id = self.scope["url_route"]["kwargs"]["room_id"].upper()
+        self.limiter = RateLimiter(settings.LIAPTUI_WS_RATE, settings.LIAPTUI_WS_BURST)
+        self.heartbeat: asyncio.Task[None] | None = None
+        token = await self._token()
+        await self.accept()
+        if not await database_sync_to_async(Room.objects.filter(pk=self.room_id).exists)():
+            await self._send_error(None, "room_not_found", f"There is no room {self.room_id!r}.")
+            await self.close(code=CLOSE_NO_ROOM)
+            return
+        await self.channel_layer.group_add(services.room_group(self.room_id), self.channel_name)
+        if token:
+            try:
+                self.seat = await services.room_connect(self.room_id, token, self.channel_name)
+            except (RoomError, RuleError) as error:
+                await self._send_error(None, error.code, error.message)
+                await self.close(code=CLOSE_BAD_TOKEN)
+                return
+            self.heartbeat = asyncio.ensure_future(self._beat())
+        services.ensure_sweeper()
+        # Events since the client's last version (``?version=N``); a new client gets the view only.
+        known = self._query("version")
+        since = int(known) if known and known.isdigit() else None
+        await self._send_update(since=since, force=True)
+
+    def _query(self, name: str) -> str | None:
+        query = parse_qs(self.scope.get("query_string", b"").decode())
+        return (query.get(name) or [None])[0]
+
+    async def _token(self) -> str | None:
+        """The seat token from the query string, else from the browser's session."""
+        token = self._query("token")
+        session = self.scope.get("session")
+        if token or session is None:
+            return token
+        return await database_sync_to_async(session.get)(session_key(self.room_id))
+
+    async def disconnect(self, code: int) -> None:
+        if self.heartbeat is not None:
+            self.heartbeat.cancel()
+        if not hasattr(self, "room_id"):
+            return
+        await self.channel_layer.group_discard(services.room_group(self.room_id), self.channel_name)
+        if self.seat is not None:
+            await services.room_disconnect(self.room_id, self.seat, self.channel_name)
+
+    async def _beat(self) -> None:
+        while True:
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+            await database_sync_to_async(services.presence_touch_sync)(self.channel_name)
+
+    # ----------------------------------------------------------------- client → server
+
+    async def websocket_receive(self, message: dict[str, Any]) -> None:
+        text = message.get("text")
+        size = len(text.encode()) if text is not None else len(message.get("bytes") or b"")
+        if size > MAX_FRAME_BYTES:
+            await self.close(code=CLOSE_TOO_BIG)
+            return
+        if not self.limiter.allow(time.monotonic()):
+            await self._send_error(None, "rate_limited", "Too many messages; slow down.")
+            return
+        try:
+            action = parse_action(text)
+        except ProtocolError as error:
+            await self._send_error(error.request_id, error.code, error.message)
+            return
+        await self._handle(action.type, action.request_id, action.args)
+
+    async def _handle(self, action: str, request_id: Any, args: dict[str, Any]) -> None:
+        if action in LOCAL_ACTIONS:
+            await self.send_json({"type": "ack", "request_id": request_id})
+            if action == "resync":
+                await self._send_update(since=max(0, args["version"]), force=True)
+            return
+        try:
+            await services.room_act(self.room_id, self.seat, action, args)
+        except (RuleError, RoomError) as error:
+            await self._send_error(request_id, error.code, error.message)
+            return
+        # The update comes before the ack, so an acknowledged action is already in the view.
+        await self._send_update(since=self.version)
+        await self.send_json({"type": "ack", "request_id": request_id})
+        if action == "leave":
+            await self.close()
+
+    async def _send_error(self, request_id: Any, code: str, message: str) -> None:
+        await self.send_json(
+            {"type": "error", "request_id": request_id, "code": code, "message": message}
+        )
+
+    # ----------------------------------------------------------------- server → client
+
+    async def room_update(self, message: dict[str, Any]) -> None:
+        if message["version"] > self.version:
+            await self._send_update(since=self.version, broadcast=message)
+
+    async def room_removed(self, message: dict[str, Any]) -> None:
+        if self.seat is not None and message["seat"] == self.seat:
+            self.seat = None
+            reason = message.get("reason", "removed")
+            await self.send_json({"type": "removed", "reason": reason})
+            await self.close(code=CLOSE_REMOVED)
+
+    async def _send_update(
+        self, since: int | None, broadcast: dict[str, Any] | None = None, force: bool = False
+    ) -> None:
+        """Send the events after ``since`` (None: no events) and the seat view at the newest
+        version."""
+        update = await self._update(since, broadcast)
+        if update["version"] > self.version or force:
+            self.version = update["version"]
+            await self.send_json(update)
+
+    async def _update(self, since: int | None, broadcast: dict[str, Any] | None) -> dict[str, Any]:
+        events: list[dict[str, Any]] | None = None
+        deadline = None
+        state = None
+        if broadcast is not None:
+            state = services.cached_state(self.room_id, broadcast["version"])
+            first = broadcast["events"][0]["seq"] if broadcast["events"] else None
+            if state is not None and since is not None and first == since + 1:
+                events, deadline, version = (
+                    broadcast["events"],
+                    broadcast["deadline"],
+                    broadcast["version"],
+                )
+        if events is None or state is None:
+            state, version, events, deadline = await database_sync_to_async(self._load)(since)
+        return {
+            "type": "update",
+            "version": version,
+            "events": [self._public(e) for e in events],
+            "view": {**seat_view(state, self.seat), "deadline": deadline},
+        }
+
+    def _load(self, since: int | None) -> tuple[Any, int, list[dict[str, Any]], str | None]:
+        room = Room.objects.get(pk=self.room_id)
+        state, version = services.room_state(self.room_id, room.version)
+        rows = []
+        if since is not None:
+            rows = [event_dict(e) for e in room_events(self.room_id, after=since, upto=version)]
+        deadline = room.deadline_at.isoformat() if room.deadline_at else None
+        return state, version, rows, deadline
+
+    def _public(self, row: dict[str, Any]) -> dict[str, Any]:
+        event = public_event(Event(row["type"], row["payload"], row["actor"]), self.seat)
+        return {"seq": row["seq"], "phase": row["phase"], "created_at": row["created_at"], **event}

@@ -1,0 +1,44 @@
+"""One error shape for the whole REST API: ``{"error": {"code": "...", "message": "..."}}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from game.errors import RuleError
+
+from .errors import RoomError
+
+#: Rule errors that mean "the room cannot take this" rather than "your request is malformed".
+_CONFLICTS = {"room_full", "wrong_phase", "room_closed", "name_taken", "seat_taken"}
+
+
+def _first_message(detail: Any) -> str:
+    if isinstance(detail, dict):
+        field, value = next(iter(detail.items()))
+        return f"{field}: {_first_message(value)}"
+    if isinstance(detail, list) and detail:
+        return _first_message(detail[0])
+    return str(detail)
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, RoomError):
+        return Response({"error": {"code": exc.code, "message": exc.message}}, status=exc.status)
+    if isinstance(exc, RuleError):
+        code = status.HTTP_409_CONFLICT if exc.code in _CONFLICTS else status.HTTP_400_BAD_REQUEST
+        return Response({"error": exc.as_dict()}, status=code)
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        code = "invalid_argument"
+    elif isinstance(exc, exceptions.APIException):
+        code = exc.default_code
+    else:
+        code = "error"
+    response.data = {"error": {"code": code, "message": _first_message(exc.detail)}}
+    return response

@@ -1,0 +1,130 @@
+"""The client → server frames of the room WebSocket: parsing and validation (docs/protocol.md).
+
+Everything a client can send is checked here before the room service sees it, so a malformed
+frame is answered with an ``error`` and never reaches a room.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+MAX_FRAME_BYTES = 16 * 1024
+MAX_REQUEST_ID = 64
+
+
+@dataclass(frozen=True)
+class Field:
+    kind: type
+    required: bool = True
+    items: type | None = None  # for lists: the type of each item
+    max_items: int | None = None
+
+
+#: action -> its fields. Actions that reach the room service keep their names as engine commands.
+ACTIONS: dict[str, dict[str, Field]] = {
+    "start_game": {},
+    "add_bot": {"seat": Field(int), "strategy": Field(str, required=False)},
+    "remove_seat": {"seat": Field(int)},
+    "redeal": {"accept": Field(bool)},
+    "declare": {"value": Field(int)},
+    "play": {"pieces": Field(list, items=str, max_items=8)},
+    "leave": {},
+    "ping": {},
+    "resync": {"version": Field(int)},
+}
+#: Actions the connection answers itself, without the room service.
+LOCAL_ACTIONS = frozenset(("ping", "resync"))
+TYPE_NAMES = {int: "an integer", bool: "true or false", str: "a string", list: "a list"}
+
+
+class ProtocolError(Exception):
+    def __init__(self, code: str, message: str, request_id: Any = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.request_id = request_id
+
+
+@dataclass(frozen=True)
+class Action:
+    type: str
+    request_id: Any
+    args: dict[str, Any]
+
+
+def _is(value: Any, kind: type) -> bool:
+    if kind is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, kind)
+
+
+def parse_action(text: str | None) -> Action:
+    """Validate one text frame; raises ``ProtocolError`` naming what is wrong."""
+    if text is None:
+        raise ProtocolError("bad_json", "Frames must be JSON text, not binary.")
+    try:
+        frame = json.loads(text)
+    except ValueError:
+        raise ProtocolError("bad_json", "The frame is not valid JSON.") from None
+    if not isinstance(frame, dict):
+        raise ProtocolError("bad_message", 'A message is a JSON object with a "type".')
+    request_id = frame.get("request_id")
+    if request_id is not None and not (
+        (_is(request_id, int) or isinstance(request_id, str))
+        and len(str(request_id)) <= MAX_REQUEST_ID
+    ):
+        raise ProtocolError(
+            "wrong_type", "request_id must be a string or an integer (64 chars max)."
+        )
+    action = frame.get("type")
+    if not isinstance(action, str) or action not in ACTIONS:
+        known = ", ".join(ACTIONS)
+        raise ProtocolError(
+            "unknown_action", f"Unknown action {action!r}; known: {known}.", request_id
+        )
+    fields = ACTIONS[action]
+    args: dict[str, Any] = {}
+    for name, value in frame.items():
+        if name in ("type", "request_id"):
+            continue
+        spec = fields.get(name)
+        if spec is None:
+            raise ProtocolError("unexpected_field", f"{action} has no field {name!r}.", request_id)
+        if not _is(value, spec.kind) or (
+            spec.items is not None and not all(_is(item, spec.items) for item in value)
+        ):
+            what = TYPE_NAMES[spec.kind]
+            if spec.items is not None:
+                what += f" of {TYPE_NAMES[spec.items].split(' ', 1)[1]}s"
+            raise ProtocolError("wrong_type", f"{action}.{name} must be {what}.", request_id)
+        if spec.max_items is not None and len(value) > spec.max_items:
+            raise ProtocolError(
+                "wrong_type", f"{action}.{name} has at most {spec.max_items} items.", request_id
+            )
+        args[name] = value
+    missing = [name for name, spec in fields.items() if spec.required and name not in args]
+    if missing:
+        raise ProtocolError(
+            "missing_field", f"{action} needs the field {missing[0]!r}.", request_id
+        )
+    return Action(action, request_id, args)
+
+
+class RateLimiter:
+    """A token bucket per connection: ``rate`` messages a second, bursts up to ``burst``."""
+
+    def __init__(self, rate: float = 10.0, burst: float = 30.0) -> None:
+        self.rate, self.burst = rate, burst
+        self.tokens = burst
+        self.last: float | None = None
+
+    def allow(self, now: float) -> bool:
+        if self.last is not None:
+            self.tokens = min(self.burst, self.tokens + (now - self.last) * self.rate)
+        self.last = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False

@@ -1,0 +1,517 @@
+"""The room service: the only writer of rooms (DESIGN.md §1, §5).
+
+Every change of a room goes through ``_write``: in one transaction it locks the room row, brings
+the process's cached state up to the row's version from the event log, asks the engine what the
+command means, appends the events with the next sequence numbers, and moves the row's version,
+status, summary and deadline. After the commit the events are broadcast to the room's group and
+the deadline is scheduled. Consumers and REST views call the functions below and nothing else.
+
+The synchronous ``*_sync`` functions do the database work (called through
+``database_sync_to_async`` from async code); the async ones add the broadcast and the timers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from eventlog.models import Event as EventRow
+from eventlog.selectors import event_dict, replay
+from eventlog.services import event_append
+from game.bots import choose
+from game.engine import DEFAULT_BOT, execute, to_act
+from game.errors import RuleError
+from game.state import Command, Event, GameState, Phase
+from game.views import seat_view
+
+from .errors import RoomError
+from .models import Presence, Room, RoomStatus, SeatToken
+from .selectors import room_list, room_status, room_summary, seat_for_token
+from .timers import next_deadline, scaled
+from .tokens import hash_token, new_room_id, new_token
+
+log = logging.getLogger(__name__)
+
+LOBBY_GROUP = "lobby"
+MAX_BOTS = 3
+_PAUSE_EVENTS = frozenset(("phase_change", "hands_dealt"))
+
+
+def room_group(room_id: str) -> str:
+    return f"room.{room_id}"
+
+
+def timings() -> dict[str, float]:
+    return scaled(settings.LIAPTUI_TIMINGS, settings.LIAPTUI_TIME_SCALE)
+
+
+# --------------------------------------------------------------------------- the cache
+
+
+_cache: dict[str, tuple[int, GameState]] = {}
+_cache_lock = threading.Lock()
+
+
+def cached_state(room_id: str, version: int) -> GameState | None:
+    """The cached state of a room if the cache holds exactly ``version`` (no database)."""
+    hit = _cache.get(room_id)
+    return hit[1] if hit is not None and hit[0] == version else None
+
+
+def room_state(room_id: str, version: int | None = None) -> tuple[GameState, int]:
+    """A room's state at its current version (or ``version``): the cached aggregate, caught up
+    with the log when another process wrote since, or a full replay when not cached."""
+    if version is None:
+        version = Room.objects.values_list("version", flat=True).get(pk=room_id)
+    with _cache_lock:
+        hit = _cache.get(room_id)
+    if hit is not None and hit[0] == version:
+        return hit[1], version
+    if hit is not None and hit[0] < version:
+        state, last = replay(room_id, upto=version, state=hit[1], after=hit[0])
+    else:
+        state, last = replay(room_id, upto=version)
+    _cache_put(room_id, last, state)
+    return state, last
+
+
+def _cache_put(room_id: str, version: int, state: GameState) -> None:
+    with _cache_lock:
+        hit = _cache.get(room_id)
+        if hit is None or hit[0] <= version:
+            _cache[room_id] = (version, state)
+
+
+def cache_clear() -> None:
+    """Forget every cached room (tests use it to prove a room is rebuilt from its log)."""
+    with _cache_lock:
+        _cache.clear()
+
+
+# --------------------------------------------------------------------------- writing
+
+
+@dataclass
+class Written:
+    """What one write changed, for the broadcast after the commit."""
+
+    room_id: str
+    version: int
+    state: GameState
+    events: list[dict[str, Any]] = field(default_factory=list)
+    deadline_at: datetime | None = None
+    summary_changed: bool = False
+    freed: list[dict[str, Any]] = field(default_factory=list)
+    seat: int | None = None
+    token: str | None = None
+
+
+def _phases(start: Phase, events: list[Event]) -> list[str]:
+    """The phase after each event: it changes only at ``phase_change``."""
+    phases, phase = [], start.value
+    for event in events:
+        if event.type == "phase_change":
+            phase = event.payload["phase"]
+        phases.append(phase)
+    return phases
+
+
+def _commit(room: Room, old: GameState, events: list[Event], new: GameState) -> Written:
+    """Append ``events`` and move the room row; inside the caller's transaction."""
+    now = timezone.now()
+    rows = event_append(room.id, room.version, events, _phases(old.phase, events), now)
+    room.version += len(events)
+    room.status = room_status(new)
+    if any(e.type in _PAUSE_EVENTS for e in events):
+        room.pause_since = now
+    if to_act(new) != to_act(old) or room.pause_since == now:
+        room.due_since = now
+    upcoming = None
+    if room.status in (RoomStatus.PLAYING,):
+        upcoming = next_deadline(
+            new, pause_since=room.pause_since, due_since=room.due_since, timings=timings()
+        )
+    room.deadline_at, room.deadline_action = upcoming if upcoming else (None, None)
+    summary = room_summary(new)
+    changed = summary != room.summary
+    room.summary = summary
+    anyone_here = any(s.is_human and s.connected for s in new.seats)
+    room.empty_since = None if anyone_here else (room.empty_since or now)
+    if room.status == RoomStatus.FINISHED and room.finished_at is None:
+        room.finished_at = now
+    room.save()
+    freed = [e.payload for e in events if e.type == "seat_freed"]
+    for payload in freed:
+        SeatToken.objects.filter(room=room, seat=payload["seat"]).delete()
+        Presence.objects.filter(room=room, seat=payload["seat"]).delete()
+    return Written(
+        room_id=room.id,
+        version=room.version,
+        state=new,
+        events=[event_dict(row) for row in rows],
+        deadline_at=room.deadline_at,
+        summary_changed=changed,
+        freed=freed,
+    )
+
+
+CommandMaker = Callable[[GameState, Room], "Command | list[Command] | None"]
+
+
+def _write(room_id: str, make: CommandMaker) -> Written | None:
+    """Run the command(s) ``make`` returns for the room's current state, as one write.
+
+    ``make`` may return None (nothing to do: no write). A ``RuleError`` rolls everything back.
+    """
+    with transaction.atomic():
+        try:
+            room = Room.objects.select_for_update().get(pk=room_id)
+        except Room.DoesNotExist:
+            raise RoomError("room_not_found", f"There is no room {room_id!r}.") from None
+        old, _ = room_state(room_id, room.version)
+        made = make(old, room)
+        if made is None:
+            return None
+        commands = made if isinstance(made, list) else [made]
+        events: list[Event] = []
+        state = old
+        for command in commands:
+            more, state = execute(state, command)
+            events += more
+        if not events:
+            return Written(room_id=room_id, version=room.version, state=old)
+        written = _commit(room, old, events, state)
+    _cache_put(room_id, written.version, state)
+    return written
+
+
+def _now_ts() -> float:
+    return timezone.now().timestamp()
+
+
+def _issue_token(room: Room, seat: int) -> str:
+    token = new_token()
+    SeatToken.objects.update_or_create(
+        room=room, seat=seat, defaults={"token_hash": hash_token(token)}
+    )
+    return token
+
+
+def _unused_room_id() -> str:
+    """A fresh id, unused by any room and by any event ever logged."""
+    while True:
+        room_id = new_room_id()
+        taken = Room.objects.filter(pk=room_id).exists()
+        if not taken and not EventRow.objects.filter(room_id=room_id).exists():
+            return room_id
+
+
+def room_create_sync(player_name: Any, bots: int = 0, seed: int | None = None) -> Written:
+    """A new room with the creator as host in seat 0 and ``bots`` bots in the next seats."""
+    if not isinstance(bots, int) or isinstance(bots, bool) or not 0 <= bots <= MAX_BOTS:
+        raise RoomError("invalid_argument", "bots is a number from 0 to 3.")
+    with transaction.atomic():
+        room = Room.objects.create(id=_unused_room_id(), seed=seed)
+        state = GameState()
+        events, state = execute(
+            state, Command("create_room", None, {"room_id": room.id, "name": player_name})
+        )
+        for seat in range(1, bots + 1):
+            more, state = execute(state, Command("add_bot", 0, {"seat": seat}))
+            events += more
+        written = _commit(room, GameState(), events, state)
+        written.seat, written.token = 0, _issue_token(room, 0)
+    _cache_put(room.id, written.version, state)
+    return written
+
+
+def room_join_sync(room_id: str, player_name: Any) -> Written:
+    """Take the first empty seat of a waiting room."""
+
+    def make(state: GameState, room: Room) -> Command:
+        return Command("join", None, {"name": player_name})
+
+    with transaction.atomic():
+        written = _write(room_id, make)
+        assert written is not None
+        seat = next(e["payload"]["seat"] for e in written.events if e["type"] == "seat_taken")
+        written.seat = seat
+        written.token = _issue_token(Room.objects.get(pk=room_id), seat)
+    return written
+
+
+def room_act_sync(room_id: str, seat: int | None, action: str, args: dict[str, Any]) -> Written:
+    """A seated player's (or spectator's) action from the WebSocket, as an engine command."""
+
+    def make(state: GameState, room: Room) -> Command:
+        command_args = dict(args)
+        if action == "start_game":
+            command_args["seed"] = room.seed if room.seed is not None else secrets.randbits(31)
+        return Command(action, seat, command_args, at=_now_ts())
+
+    written = _write(room_id, make)
+    assert written is not None
+    return written
+
+
+def _bot_command(state: GameState, seat: int, at: float) -> Command:
+    strategy = state.seats[seat].bot or DEFAULT_BOT
+    command = choose(seat_view(state, seat, history=False), strategy)
+    if command is None:
+        raise RuntimeError(f"bot for seat {seat} has nothing to do in {state.phase}")
+    return Command(command.type, command.seat, command.args, at=at)
+
+
+def room_fire_sync(room_id: str) -> Written | None:
+    """Do what the room's deadline asks, if it is due (idempotent: a deadline that moved or was
+    already done is left alone)."""
+
+    def make(state: GameState, room: Room) -> Command | None:
+        now = timezone.now()
+        if room.deadline_at is None or room.deadline_at > now or not room.deadline_action:
+            return None
+        action = room.deadline_action
+        if action["kind"] == "bot":
+            return _bot_command(state, action["seat"], now.timestamp())
+        return Command(action["kind"], None, at=now.timestamp())
+
+    return _write(room_id, make)
+
+
+def room_close_sync(room_id: str, reason: str) -> Written | None:
+    return _write(
+        room_id,
+        lambda state, room: None if state.closed else Command("close", None, {"reason": reason}),
+    )
+
+
+def presence_add_sync(room_id: str, token: str, channel_name: str) -> tuple[int, Written | None]:
+    """A seat's socket opened: record it, and connect the seat if it was away."""
+    seat = seat_for_token(room_id, token)
+    with transaction.atomic():
+        Presence.objects.update_or_create(
+            channel_name=channel_name,
+            defaults={"room_id": room_id, "seat": seat, "seen_at": timezone.now()},
+        )
+
+        def make(state: GameState, room: Room) -> Command | None:
+            if state.closed or state.seats[seat].connected:
+                return None
+            return Command("connect", seat, at=_now_ts())
+
+        return seat, _write(room_id, make)
+
+
+def presence_remove_sync(room_id: str, seat: int, channel_name: str) -> Written | None:
+    """A seat's socket closed: the seat is away once its last socket is gone."""
+    with transaction.atomic():
+        Presence.objects.filter(channel_name=channel_name).delete()
+        if Presence.objects.filter(room_id=room_id, seat=seat).exists():
+            return None
+
+        def make(state: GameState, room: Room) -> Command | None:
+            player = state.seats[seat]
+            if state.closed or not player.is_human or not player.connected:
+                return None
+            return Command("disconnect", seat, at=_now_ts())
+
+        return _write(room_id, make)
+
+
+def presence_touch_sync(channel_name: str) -> None:
+    Presence.objects.filter(channel_name=channel_name).update(seen_at=timezone.now())
+
+
+# --------------------------------------------------------------------------- async side
+
+
+_timers: dict[str, asyncio.TimerHandle] = {}
+_tasks: set[asyncio.Task[Any]] = set()
+_locks: dict[str, asyncio.Lock] = {}
+
+
+def _lock(room_id: str) -> asyncio.Lock:
+    lock = _locks.get(room_id)
+    if lock is None:
+        lock = _locks[room_id] = asyncio.Lock()
+    return lock
+
+
+async def _locked(room_id: str, fn: Callable[..., Any], *args: Any) -> Any:
+    async with _lock(room_id):
+        return await database_sync_to_async(fn)(room_id, *args)
+
+
+async def publish(written: Written | None) -> None:
+    """Broadcast a write to the room (and the lobby when its summary changed), then schedule
+    its deadline in this process."""
+    if written is None or not written.events:
+        return
+    layer = get_channel_layer()
+    deadline = written.deadline_at.isoformat() if written.deadline_at else None
+    group = room_group(written.room_id)
+    await layer.group_send(
+        group,
+        {
+            "type": "room.update",
+            "version": written.version,
+            "events": written.events,
+            "deadline": deadline,
+        },
+    )
+    for freed in written.freed:
+        await layer.group_send(group, {"type": "room.removed", **freed})
+    if written.summary_changed:
+        rooms = await database_sync_to_async(room_list)()
+        await layer.group_send(LOBBY_GROUP, {"type": "lobby.rooms", "rooms": rooms})
+    _schedule(written.room_id, written.deadline_at)
+
+
+def publish_sync(written: Written | None) -> None:
+    """``publish`` from synchronous code (REST views)."""
+    async_to_sync(publish)(written)
+
+
+def _schedule(room_id: str, at: datetime | None) -> None:
+    old = _timers.pop(room_id, None)
+    if old is not None:
+        old.cancel()
+    if at is None:
+        return
+    loop = asyncio.get_running_loop()
+    delay = max(0.0, (at - timezone.now()).total_seconds())
+    _timers[room_id] = loop.call_later(delay, _spawn_fire, room_id)
+
+
+def _spawn_fire(room_id: str) -> None:
+    _timers.pop(room_id, None)
+    task = asyncio.ensure_future(room_fire(room_id))
+    _tasks.add(task)
+    task.add_done_callback(_tasks.discard)
+
+
+async def room_fire(room_id: str) -> None:
+    """Fire a room's deadline if due; errors are logged, never raised into the event loop."""
+    try:
+        await publish(await _locked(room_id, room_fire_sync))
+    except Exception:
+        log.exception("firing the deadline of room %s failed", room_id)
+
+
+async def room_act(room_id: str, seat: int | None, action: str, args: dict[str, Any]) -> None:
+    """Run a player's action; raises ``RuleError``/``RoomError`` when refused (nothing changed)."""
+    await publish(await _locked(room_id, room_act_sync, seat, action, args))
+
+
+async def room_connect(room_id: str, token: str, channel_name: str) -> int:
+    seat, written = await _locked(room_id, presence_add_sync, token, channel_name)
+    await publish(written)
+    return seat
+
+
+async def room_disconnect(room_id: str, seat: int, channel_name: str) -> None:
+    await publish(await _locked(room_id, presence_remove_sync, seat, channel_name))
+
+
+async def shutdown() -> None:
+    """Cancel this process's timers and wait for running fires (tests, clean exits)."""
+    for handle in _timers.values():
+        handle.cancel()
+    _timers.clear()
+    if _tasks:
+        await asyncio.gather(*list(_tasks), return_exceptions=True)
+    _locks.clear()
+
+
+# --------------------------------------------------------------------------- sweeping
+
+
+def _due_rooms_sync() -> list[str]:
+    now = timezone.now()
+    return list(
+        Room.objects.filter(deadline_at__lte=now)
+        .exclude(status=RoomStatus.CLOSED)
+        .values_list("id", flat=True)[:100]
+    )
+
+
+def _stale_presences_sync() -> list[tuple[str, int, str]]:
+    limit = timezone.now() - timedelta(seconds=settings.LIAPTUI_PRESENCE_TTL)
+    return list(
+        Presence.objects.filter(seen_at__lt=limit).values_list("room_id", "seat", "channel_name")
+    )
+
+
+def _abandoned_rooms_sync() -> list[tuple[str, str]]:
+    limit = timezone.now() - timedelta(seconds=settings.LIAPTUI_ABANDON_AFTER)
+    open_rooms = Room.objects.exclude(status=RoomStatus.CLOSED)
+    finished = open_rooms.filter(finished_at__lt=limit).values_list("id", flat=True)
+    empty = open_rooms.filter(empty_since__lt=limit).values_list("id", flat=True)
+    return [(r, "finished") for r in finished] + [(r, "abandoned") for r in empty]
+
+
+async def sweep_once() -> None:
+    """Fire overdue deadlines (of any process), drop sockets of dead processes, close rooms
+    nobody is in. Safe to run in every process at once."""
+    for room_id, seat, channel in await database_sync_to_async(_stale_presences_sync)():
+        await room_disconnect(room_id, seat, channel)
+    for room_id in await database_sync_to_async(_due_rooms_sync)():
+        await room_fire(room_id)
+    for room_id, reason in await database_sync_to_async(_abandoned_rooms_sync)():
+        await publish(await _locked(room_id, room_close_sync, reason))
+
+
+_sweeper: asyncio.Task[None] | None = None
+
+
+async def _sweep_forever(interval: float) -> None:
+    while True:
+        try:
+            await sweep_once()
+        except Exception:
+            log.exception("room sweep failed")
+        await asyncio.sleep(interval)
+
+
+def ensure_sweeper() -> None:
+    """Start this process's sweeper on the running loop, once (idempotent)."""
+    global _sweeper
+    interval = settings.LIAPTUI_SWEEP_INTERVAL
+    if interval <= 0:
+        return
+    if _sweeper is None or _sweeper.done() or _sweeper.get_loop() is not asyncio.get_running_loop():
+        _sweeper = asyncio.ensure_future(_sweep_forever(interval))
+
+
+__all__ = [
+    "RoomError",
+    "RuleError",
+    "Written",
+    "cache_clear",
+    "cached_state",
+    "ensure_sweeper",
+    "publish",
+    "publish_sync",
+    "room_act",
+    "room_connect",
+    "room_create_sync",
+    "room_disconnect",
+    "room_fire",
+    "room_join_sync",
+    "room_state",
+    "shutdown",
+    "sweep_once",
+]

@@ -1,0 +1,23 @@
+"""Room ids and seat tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+#: Uppercase letters and digits without the look-alikes 0/O and 1/I.
+ROOM_ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+ROOM_ID_LENGTH = 6
+
+
+def new_room_id() -> str:
+    return "".join(secrets.choice(ROOM_ID_ALPHABET) for _ in range(ROOM_ID_LENGTH))
+
+
+def new_token() -> str:
+    """A seat token: 256 random bits, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
