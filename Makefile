@@ -6,11 +6,12 @@ STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
 
-.PHONY: help venv run migrate test lint format bench clean distclean
+.PHONY: help venv run migrate test test-services lint format bench clean distclean
 
 help:
 	@echo "make run     - set up, migrate, serve on http://127.0.0.1:8000 (DEBUG on)"
-	@echo "make test    - set up, lint, check formatting, run the test suite"
+	@echo "make test    - set up, lint, check formatting, run the test suite (embedded, then"
+	@echo "               the room and event-log tests on PostgreSQL + Redis)"
 	@echo "make lint    - ruff check"
 	@echo "make format  - ruff format and ruff check --fix"
 	@echo "make bench   - simulate 1000 bot games with the engine"
@@ -27,14 +28,23 @@ $(STAMP): requirements.txt requirements-dev.txt
 migrate: venv
 	$(PY) manage.py migrate --noinput
 
-# collectstatic is not needed: with DEBUG on, urls.py serves static/ itself.
+# No collectstatic: WhiteNoise serves static files from the finders.
 run: migrate
 	DJANGO_DEBUG=1 $(VENV)/bin/daphne -b 127.0.0.1 -p 8000 gameproject.asgi:application
+
+# The service-backed run: the room and event-log tests again on PostgreSQL and Redis.
+SERVICES_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+SERVICES_REDIS_URL ?= redis://127.0.0.1:6379/0
 
 test: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest -q
+	$(MAKE) test-services
+
+test-services: venv
+	DATABASE_URL=$(SERVICES_DATABASE_URL) REDIS_URL=$(SERVICES_REDIS_URL) \
+		$(VENV)/bin/pytest -q rooms eventlog
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -80,12 +80,14 @@ INSTALLED_APPS = [
     "channels",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from here, not from a CDN
     "rooms",
     "eventlog",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files without DEBUG (daphne has none)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -166,7 +168,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# WhiteNoise serves static/ (and the apps' static files) straight from the finders, so neither
+# `make run` nor a deployment needs a collectstatic step (and there is no STATIC_ROOT).
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
 
 # --- REST API -------------------------------------------------------------------------------------
 
@@ -176,6 +181,9 @@ REST_FRAMEWORK = {
 }
 
 SPECTACULAR_SETTINGS = {
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "TITLE": "Liap Tui server API",
     "DESCRIPTION": "REST interface of the Liap Tui server. The WebSocket protocol is described "
     "in docs/protocol.md.",
