@@ -1,7 +1,9 @@
 """Top-level URL configuration."""
 
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from eventlog import api as debug_api
@@ -9,6 +11,9 @@ from rooms import api, views
 
 urlpatterns = [
     path("", views.lobby, name="lobby"),
+    path("rooms/<str:room_id>/", views.table, name="table"),
+    path("rooms/<str:room_id>/replay/", views.replay, name="replay"),
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("admin/", admin.site.urls),
     path("api/health/", api.health, name="health"),
     path("api/rooms/", api.rooms, name="rooms"),
