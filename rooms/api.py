@@ -7,7 +7,8 @@ Views are thin: they validate the body's shape, call the room service, and answe
 from __future__ import annotations
 
 from django.conf import settings
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.permissions import AllowAny
@@ -20,8 +21,19 @@ from .errors import RoomError
 from .selectors import room_detail, room_list
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class PlayerNameField(serializers.Field):
+    """Passed on as sent: the engine checks names (``invalid_name``) for REST and WebSocket."""
+
+    def to_internal_value(self, data: object) -> object:
+        return data
+
+    def to_representation(self, value: object) -> object:
+        return value
+
+
 class CreateRoomSerializer(serializers.Serializer):
-    player_name = serializers.CharField(max_length=200, trim_whitespace=False)
+    player_name = PlayerNameField(help_text="1-32 printable characters, unique in the room")
     bots = serializers.IntegerField(min_value=0, max_value=3, required=False, default=0)
     seed = serializers.IntegerField(
         min_value=0, max_value=2**53, required=False, help_text="only with LIAPTUI_ALLOW_SEED"
@@ -29,7 +41,7 @@ class CreateRoomSerializer(serializers.Serializer):
 
 
 class JoinRoomSerializer(serializers.Serializer):
-    player_name = serializers.CharField(max_length=200, trim_whitespace=False)
+    player_name = PlayerNameField(help_text="1-32 printable characters, unique in the room")
 
 
 class SeatGrantedSerializer(serializers.Serializer):

@@ -3,7 +3,6 @@ broadcasts into what their own seat may see (docs/protocol.md)."""
 
 from __future__ import annotations
 
-import asyncio
 import time
 from typing import Any
 from urllib.parse import parse_qs
@@ -27,7 +26,6 @@ CLOSE_TOO_BIG = 1009
 CLOSE_NO_ROOM = 4404
 CLOSE_BAD_TOKEN = 4403
 CLOSE_REMOVED = 4000
-HEARTBEAT_SECONDS = 20.0
 
 
 def session_key(room_id: str) -> str:
@@ -41,7 +39,6 @@ class LobbyConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self) -> None:
         await self.channel_layer.group_add(services.LOBBY_GROUP, self.channel_name)
         await self.accept()
-        services.ensure_sweeper()
         rooms = await database_sync_to_async(room_list)()
         await self.send_json({"type": "rooms", "rooms": rooms})
 
@@ -67,7 +64,6 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self) -> None:
         self.room_id = self.scope["url_route"]["kwargs"]["room_id"].upper()
         self.limiter = RateLimiter(settings.LIAPTUI_WS_RATE, settings.LIAPTUI_WS_BURST)
-        self.heartbeat: asyncio.Task[None] | None = None
         token = await self._token()
         await self.accept()
         if not await database_sync_to_async(Room.objects.filter(pk=self.room_id).exists)():
@@ -82,8 +78,6 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
                 await self._send_error(None, error.code, error.message)
                 await self.close(code=CLOSE_BAD_TOKEN)
                 return
-            self.heartbeat = asyncio.ensure_future(self._beat())
-        services.ensure_sweeper()
         # Events since the client's last version (``?version=N``); a new client gets the view only.
         known = self._query("version")
         since = int(known) if known and known.isdigit() else None
@@ -102,18 +96,11 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         return await database_sync_to_async(session.get)(session_key(self.room_id))
 
     async def disconnect(self, code: int) -> None:
-        if self.heartbeat is not None:
-            self.heartbeat.cancel()
         if not hasattr(self, "room_id"):
             return
         await self.channel_layer.group_discard(services.room_group(self.room_id), self.channel_name)
         if self.seat is not None:
             await services.room_disconnect(self.room_id, self.seat, self.channel_name)
-
-    async def _beat(self) -> None:
-        while True:
-            await asyncio.sleep(HEARTBEAT_SECONDS)
-            await database_sync_to_async(services.presence_touch_sync)(self.channel_name)
 
     # ----------------------------------------------------------------- client → server
 

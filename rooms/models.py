@@ -62,4 +62,5 @@ class Presence(models.Model):
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="presences")
     seat = models.PositiveSmallIntegerField()
     channel_name = models.CharField(max_length=200, unique=True)
-    seen_at = models.DateTimeField(db_index=True)
+    process = models.CharField(max_length=32, db_index=True, help_text="the server process")
+    seen_at = models.DateTimeField(db_index=True, help_text="refreshed by its process's sweeper")

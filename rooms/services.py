@@ -16,6 +16,7 @@ import asyncio
 import logging
 import secrets
 import threading
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -45,6 +46,8 @@ from .tokens import hash_token, new_room_id, new_token
 
 log = logging.getLogger(__name__)
 
+#: This server process; presence rows carry it so that a dead process's sockets can be dropped.
+PROCESS_ID = uuid.uuid4().hex
 LOBBY_GROUP = "lobby"
 MAX_BOTS = 3
 _PAUSE_EVENTS = frozenset(("phase_change", "hands_dealt"))
@@ -194,8 +197,14 @@ def _write(room_id: str, make: CommandMaker) -> Written | None:
         if not events:
             return Written(room_id=room_id, version=room.version, state=old)
         written = _commit(room, old, events, state)
-    _cache_put(room_id, written.version, state)
+        _cache_on_commit(room_id, written.version, state)
     return written
+
+
+def _cache_on_commit(room_id: str, version: int, state: GameState) -> None:
+    """Cache the new state once the outermost transaction commits: a rolled-back write must
+    not leave a state that never happened in the cache."""
+    transaction.on_commit(lambda: _cache_put(room_id, version, state))
 
 
 def _now_ts() -> float:
@@ -234,7 +243,7 @@ def room_create_sync(player_name: Any, bots: int = 0, seed: int | None = None) -
             events += more
         written = _commit(room, GameState(), events, state)
         written.seat, written.token = 0, _issue_token(room, 0)
-    _cache_put(room.id, written.version, state)
+        _cache_on_commit(room.id, written.version, state)
     return written
 
 
@@ -304,7 +313,12 @@ def presence_add_sync(room_id: str, token: str, channel_name: str) -> tuple[int,
     with transaction.atomic():
         Presence.objects.update_or_create(
             channel_name=channel_name,
-            defaults={"room_id": room_id, "seat": seat, "seen_at": timezone.now()},
+            defaults={
+                "room_id": room_id,
+                "seat": seat,
+                "process": PROCESS_ID,
+                "seen_at": timezone.now(),
+            },
         )
 
         def make(state: GameState, room: Room) -> Command | None:
@@ -331,8 +345,9 @@ def presence_remove_sync(room_id: str, seat: int, channel_name: str) -> Written 
         return _write(room_id, make)
 
 
-def presence_touch_sync(channel_name: str) -> None:
-    Presence.objects.filter(channel_name=channel_name).update(seen_at=timezone.now())
+def presence_touch_sync() -> None:
+    """This process is alive: refresh the presence rows of its sockets."""
+    Presence.objects.filter(process=PROCESS_ID).update(seen_at=timezone.now())
 
 
 # --------------------------------------------------------------------------- async side
@@ -448,11 +463,20 @@ def _due_rooms_sync() -> list[str]:
     )
 
 
+def _single_process() -> bool:
+    """With the in-memory channel layer only one server process can exist."""
+    return "InMemoryChannelLayer" in settings.CHANNEL_LAYERS["default"]["BACKEND"]
+
+
 def _stale_presences_sync() -> list[tuple[str, int, str]]:
-    limit = timezone.now() - timedelta(seconds=settings.LIAPTUI_PRESENCE_TTL)
-    return list(
-        Presence.objects.filter(seen_at__lt=limit).values_list("room_id", "seat", "channel_name")
-    )
+    """Sockets whose process stopped refreshing them (it died); with a single process, every
+    socket of an earlier process is gone at once (a restart)."""
+    presence_touch_sync()
+    stale = Presence.objects.exclude(process=PROCESS_ID)
+    if not _single_process():
+        limit = timezone.now() - timedelta(seconds=settings.LIAPTUI_PRESENCE_TTL)
+        stale = stale.filter(seen_at__lt=limit)
+    return list(stale.values_list("room_id", "seat", "channel_name"))
 
 
 def _abandoned_rooms_sync() -> list[tuple[str, str]]:
@@ -487,7 +511,9 @@ async def _sweep_forever(interval: float) -> None:
 
 
 def ensure_sweeper() -> None:
-    """Start this process's sweeper on the running loop, once (idempotent)."""
+    """Start this process's sweeper on the running loop, once (idempotent). The ASGI
+    application calls it on every connection, so the first request after a start or restart
+    brings the rooms of the log back to life."""
     global _sweeper
     interval = settings.LIAPTUI_SWEEP_INTERVAL
     if interval <= 0:

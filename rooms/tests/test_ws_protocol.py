@@ -1,0 +1,146 @@
+"""Frame validation of the room WebSocket (rooms/protocol.py): malformed frames get an error and
+never reach the room; oversized frames close the socket; the rate limit; resync."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from rooms.consumers import CLOSE_TOO_BIG
+from rooms.protocol import MAX_FRAME_BYTES
+from rooms.tests.wsclient import (
+    CLOSE,
+    check_hand_paths,
+    create_room,
+    event_rows,
+    room_version,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# (frame text, expected code, request_id echoed in the error)
+MALFORMED = [
+    ("{not json", "bad_json", None),
+    ("   ", "bad_json", None),
+    ('["ping"]', "bad_message", None),
+    ('"ping"', "bad_message", None),
+    ("42", "bad_message", None),
+    ('{"request_id": 1}', "unknown_action", 1),
+    ('{"type": "fly", "request_id": "a"}', "unknown_action", "a"),
+    ('{"type": 7, "request_id": "b"}', "unknown_action", "b"),
+    ('{"type": "declare", "request_id": "c"}', "missing_field", "c"),
+    ('{"type": "play", "request_id": "d"}', "missing_field", "d"),
+    ('{"type": "add_bot", "request_id": "e"}', "missing_field", "e"),
+    ('{"type": "resync", "request_id": "f"}', "missing_field", "f"),
+    ('{"type": "declare", "value": "3", "request_id": "g"}', "wrong_type", "g"),
+    ('{"type": "declare", "value": true, "request_id": "h"}', "wrong_type", "h"),
+    ('{"type": "declare", "value": 2.5, "request_id": "i"}', "wrong_type", "i"),
+    ('{"type": "declare", "value": null, "request_id": "j"}', "wrong_type", "j"),
+    ('{"type": "play", "pieces": "x", "request_id": "k"}', "wrong_type", "k"),
+    ('{"type": "play", "pieces": [1, 2], "request_id": "l"}', "wrong_type", "l"),
+    (
+        '{"type": "play", "pieces": ["SOLDIER_RED"], "request_id": "l2", "x": 1}',
+        "unexpected_field",
+        "l2",
+    ),
+    ('{"type": "redeal", "accept": "yes", "request_id": "m"}', "wrong_type", "m"),
+    ('{"type": "remove_seat", "seat": "1", "request_id": "n"}', "wrong_type", "n"),
+    ('{"type": "ping", "extra": 1, "request_id": "o"}', "unexpected_field", "o"),
+    ('{"type": "start_game", "seed": 5, "request_id": "p"}', "unexpected_field", "p"),
+    ('{"type": "ping", "request_id": {"a": 1}}', "wrong_type", None),
+    ('{"type": "ping", "request_id": true}', "wrong_type", None),
+    ('{"type": "ping", "request_id": "' + "x" * 65 + '"}', "wrong_type", None),
+]
+
+
+async def test_malformed_frames_get_errors_and_change_nothing(ws):
+    created = await create_room("Ann", 3)
+    ann = await ws.seat(created)
+    before = await room_version(created.room_id)
+    for text, code, request_id in MALFORMED:
+        await ann.send_text(text)
+        reply = await ann.receive()
+        assert reply["type"] == "error", (text, reply)
+        assert reply["code"] == code, (text, reply)
+        assert reply["request_id"] == request_id, (text, reply)
+        assert reply["message"]
+    # Binary frames are not JSON text.
+    await ann.comm.send_to(bytes_data=b'{"type": "ping"}')
+    assert (await ann.receive())["code"] == "bad_json"
+    assert await ann.nothing()
+    assert await room_version(created.room_id) == before
+    # The socket still works.
+    assert (await ann.request("ping", request_id=99)) == {"type": "ack", "request_id": 99}
+
+
+async def test_frames_over_16_kib_close_the_socket(ws):
+    created = await create_room("Ann", 3)
+    ann = await ws.seat(created)
+    before = await room_version(created.room_id)
+    # Exactly 16 KiB is still a frame (padded with JSON whitespace).
+    head, tail = '{"type": "ping", "request_id": "edge"', "}"
+    text = head + " " * (MAX_FRAME_BYTES - len(head) - len(tail)) + tail
+    assert len(text.encode()) == MAX_FRAME_BYTES
+    await ann.send_text(text)
+    assert (await ann.receive()) == {"type": "ack", "request_id": "edge"}
+    # One byte more closes the socket with 1009 (message too big), without a reply.
+    await ann.send_text(text[:-1] + " }")
+    assert (await ann.receive()) == {"type": CLOSE, "code": CLOSE_TOO_BIG}
+    assert await room_version(created.room_id) == before
+
+
+async def test_multibyte_frames_are_measured_in_bytes(ws):
+    created = await create_room("Ann", 3)
+    ann = await ws.seat(created)
+    # 6000 three-byte characters: under 16 Ki characters, over 16 KiB.
+    await ann.send_text(json.dumps({"type": "ping", "pad": "中" * 6000}, ensure_ascii=False))
+    assert (await ann.receive()) == {"type": CLOSE, "code": CLOSE_TOO_BIG}
+
+
+async def test_rate_limit(ws, settings):
+    settings.LIAPTUI_WS_RATE = 1
+    settings.LIAPTUI_WS_BURST = 3
+    created = await create_room("Ann", 3)
+    ann = await ws.seat(created)
+    before = await room_version(created.room_id)
+    for n in range(8):
+        await ann.send({"type": "ping", "request_id": n})
+    replies = [await ann.receive() for _ in range(8)]
+    assert replies[:3] == [{"type": "ack", "request_id": n} for n in range(3)]
+    limited = [r for r in replies[3:] if r["type"] == "error"]
+    assert limited, replies
+    assert all(r["code"] == "rate_limited" for r in limited)
+    # A limited action is not run: a start_game sent while limited changes nothing.
+    await ann.send({"type": "start_game", "request_id": "s"})
+    reply = await ann.receive()
+    assert reply["type"] == "error" and reply["code"] == "rate_limited", reply
+    assert await room_version(created.room_id) == before
+
+
+async def test_resync_from_zero_returns_every_public_event(ws):
+    created = await create_room("Ann", 3)
+    ann = await ws.seat(created)
+    await ann.ok("start_game")
+    # The room stops when the human must act.
+    await ann.until(lambda v: 0 in v["to_act"] and v["phase"] in ("declaration", "turn"))
+    version = await room_version(created.room_id)
+    assert ann.version == version
+    assert (await ann.request("resync", request_id="rs", version=0))["type"] == "ack"
+    update = await ann.receive()
+    assert update["type"] == "update" and update["version"] == version
+    rows = await event_rows(created.room_id)
+    assert [e["seq"] for e in update["events"]] == list(range(1, version + 1))
+    assert [e["type"] for e in update["events"]] == [r["type"] for r in rows]
+    check_hand_paths(update, seat=0)
+    dealt = [e for e in update["events"] if e["type"] == "hands_dealt"]
+    truth = [r for r in rows if r["type"] == "hands_dealt"]
+    assert dealt and [e["payload"]["hand"] for e in dealt] == [
+        r["payload"]["hands"][0] for r in truth
+    ]
+    # A resync from the current version has no events; a negative one counts from 0.
+    await ann.ok("resync", version=version)
+    assert (await ann.receive())["events"] == []
+    await ann.ok("resync", version=-5)
+    assert len((await ann.receive())["events"]) == version
+    assert await room_version(created.room_id) == version
