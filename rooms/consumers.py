@@ -60,6 +60,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
     room_id: str
     seat: int | None = None
     version: int = 0
+    leaving: bool = False
 
     async def connect(self) -> None:
         self.room_id = self.scope["url_route"]["kwargs"]["room_id"].upper()
@@ -135,6 +136,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         await self._send_update(since=self.version)
         await self.send_json({"type": "ack", "request_id": request_id})
         if action == "leave":
+            self.leaving = True  # the ack said it all: no "removed" notice to this socket
             await self.close()
 
     async def _send_error(self, request_id: Any, code: str, message: str) -> None:
@@ -149,7 +151,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             await self._send_update(since=self.version, broadcast=message)
 
     async def room_removed(self, message: dict[str, Any]) -> None:
-        if self.seat is not None and message["seat"] == self.seat:
+        if self.seat is not None and message["seat"] == self.seat and not self.leaving:
             self.seat = None
             reason = message.get("reason", "removed")
             await self.send_json({"type": "removed", "reason": reason})

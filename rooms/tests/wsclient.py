@@ -245,7 +245,7 @@ async def stop_rooms() -> None:
     that was running may have scheduled the next one)."""
     for _ in range(100):
         await services.shutdown()
-        if not services._timers and not services._tasks:
+        if not getattr(services, "_timers", None) and not getattr(services, "_tasks", None):
             return
 
 
@@ -316,19 +316,6 @@ async def release(room_id: str) -> None:
 
     await database_sync_to_async(due_now)()
     await services.room_fire(room_id)
-
-
-async def wait_room(
-    room_id: str, predicate: Callable[[Room], bool], timeout: float = TIMEOUT
-) -> Room:
-    """Poll the room row until ``predicate`` holds (the room's timers run meanwhile)."""
-    get = database_sync_to_async(lambda: Room.objects.get(pk=room_id))
-    async with asyncio.timeout(timeout):
-        while True:
-            room = await get()
-            if predicate(room):
-                return room
-            await asyncio.sleep(0.01)
 
 
 # ---------------------------------------------------------------------- secrecy
