@@ -14,6 +14,9 @@ REDIS_URL             when set, channels-redis is the channel layer; otherwise t
                       (a single process only).
 LIAPTUI_TIME_SCALE    float >= 0 multiplying every game delay; 0 makes every delay 0. Default 1.0.
 LIAPTUI_ALLOW_SEED    bool; lets POST /api/rooms/ take a "seed". Default off.
+LIAPTUI_IDLE_SECONDS  float >= 0: how long a connected human may take before a bot moves for
+                      them once (scaled by LIAPTUI_TIME_SCALE like every delay); 0 = wait
+                      forever. Default 60.
 """
 
 import os
@@ -224,8 +227,11 @@ LIAPTUI_TIMINGS = {
     "scoring": 7.0,
     "bot_min": 0.5,
     "bot_max": 1.5,
-    "idle": 60.0,  # a connected human who does not act; 0 = wait forever
+    # A connected human who does not act; 0 = wait forever. LIAPTUI_IDLE_SECONDS overrides it.
+    "idle": env_float("LIAPTUI_IDLE_SECONDS", 60.0),
 }
+if LIAPTUI_TIMINGS["idle"] < 0:
+    raise ImproperlyConfigured(f"LIAPTUI_IDLE_SECONDS must be >= 0, got {LIAPTUI_TIMINGS['idle']}")
 # Not scaled: housekeeping of the room service.
 LIAPTUI_ABANDON_AFTER = 600.0  # close rooms with no human connected, or finished, this long
 LIAPTUI_SWEEP_INTERVAL = 1.0  # how often each process looks for overdue deadlines (0 = never)

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from channels.db import database_sync_to_async
+from django.conf import settings as django_settings
 from django.utils import timezone
 
 from game.engine import execute
@@ -14,15 +15,8 @@ from rooms import services
 from rooms.models import Room, RoomStatus
 from rooms.timers import bot_delay, next_deadline
 
-TIMINGS = {
-    "redeal_window": 30.0,
-    "round_start": 5.0,
-    "turn_results": 7.0,
-    "scoring": 7.0,
-    "bot_min": 0.5,
-    "bot_max": 1.5,
-    "idle": 60.0,
-}
+#: The default timings of RULES.md §6, unscaled.
+TIMINGS = dict(django_settings.LIAPTUI_TIMINGS)
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 

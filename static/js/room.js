@@ -125,6 +125,7 @@ function renderWaiting(you) {
   const isHost = you !== null && view.host_seat === you;
   $("waiting-help").textContent = isHost
     ? taken < 4 ? `${taken}/4 seats taken. Add bots to empty seats or wait for friends (share the room code ${roomId}).` : "Everyone is here."
+    : view.host_seat === null ? "This room has no host now, so nobody can start the game."
     : you === null ? "Waiting for the host to start." : `Waiting for ${seatName(view, view.host_seat)} (the host) to start.`;
   const start = $("start-game");
   start.hidden = !isHost;
@@ -180,6 +181,14 @@ function declareReason(value) {
   return "";
 }
 
+/** Replace a group's buttons; a focused one hands the focus to its successor at the same
+ * place, so that a keyboard user is not sent back to the top of the page by every update. */
+function replaceKeepingFocus(container, nodes) {
+  const index = [...container.children].indexOf(document.activeElement);
+  container.replaceChildren(...nodes);
+  if (index >= 0 && nodes.length) nodes[Math.min(index, nodes.length - 1)].focus();
+}
+
 function renderDeclare(you) {
   const show = view.phase === "declaration" && view.to_act.includes(you);
   $("declare").hidden = !show;
@@ -200,7 +209,7 @@ function renderDeclare(you) {
       text: value,
     }));
   }
-  $("declare-buttons").replaceChildren(...buttons);
+  replaceKeepingFocus($("declare-buttons"), buttons);
 }
 
 function selectionKinds() {
@@ -215,7 +224,7 @@ function selectionCheck() {
   const n = kinds.length;
   const type = playType(kinds);
   if (n === 0) return { ok: false, why: rule.min === rule.max ? `Select ${rule.min} piece${rule.min > 1 ? "s" : ""}.` : `Select 1 to ${rule.max} pieces.` };
-  if (n < rule.min || n > rule.max) return { ok: false, why: `You must play ${rule.min === rule.max ? rule.min : `${rule.min}–${rule.max}`} pieces.`, type };
+  if (n < rule.min || n > rule.max) return { ok: false, why: `You must play ${rule.min === rule.max ? `${rule.min} piece${rule.min > 1 ? "s" : ""}` : `${rule.min}–${rule.max} pieces`}.`, type };
   if (view.turn.required === null && !type) return { ok: false, why: "The leader must play a valid combination.", type };
   return { ok: true, why: "", type };
 }
@@ -234,7 +243,7 @@ function renderHand(you) {
       onclick: () => toggle(i),
     }),
   );
-  $("hand").replaceChildren(...tokens);
+  replaceKeepingFocus($("hand"), tokens);
   const playing = Boolean(view.legal.play);
   const check = selectionCheck();
   const kinds = selectionKinds();
@@ -273,11 +282,12 @@ const SERIES = ["#c0392b", "#2c3e50", "#27ae60", "#8e44ad"];
 /** Totals across rounds as an inline SVG line chart. */
 function scoreChart(rounds, names) {
   const ns = "http://www.w3.org/2000/svg";
-  const W = 320, H = 160, pad = 24;
+  // The lines end at `right`; the names are written beyond it, inside the view box.
+  const W = 320, H = 160, pad = 24, right = W - 56;
   const points = [[0, 0, 0, 0], ...rounds.map((r) => r.scores)];
   const all = points.flat();
   const min = Math.min(0, ...all), max = Math.max(10, ...all);
-  const x = (i) => pad + (i * (W - 2 * pad)) / Math.max(1, points.length - 1);
+  const x = (i) => pad + (i * (right - pad)) / Math.max(1, points.length - 1);
   const y = (v) => H - pad - ((v - min) * (H - 2 * pad)) / (max - min || 1);
   const svg = document.createElementNS(ns, "svg");
   svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
@@ -287,7 +297,7 @@ function scoreChart(rounds, names) {
     Object.entries({ x1, y1, x2, y2, class: cls }).forEach(([k, v]) => l.setAttribute(k, v));
     svg.append(l);
   };
-  line(pad, y(0), W - pad, y(0), "axis");
+  line(pad, y(0), right, y(0), "axis");
   names.forEach((name, seat) => {
     const path = document.createElementNS(ns, "polyline");
     path.setAttribute("points", points.map((p, i) => `${x(i).toFixed(1)},${y(p[seat]).toFixed(1)}`).join(" "));
@@ -296,7 +306,7 @@ function scoreChart(rounds, names) {
     path.setAttribute("stroke-width", "2");
     svg.append(path);
     const label = document.createElementNS(ns, "text");
-    label.setAttribute("x", W - pad + 2);
+    label.setAttribute("x", right + 3);
     label.setAttribute("y", y(points[points.length - 1][seat]) + 4);
     label.setAttribute("fill", SERIES[seat]);
     label.setAttribute("font-size", "9");

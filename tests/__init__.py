@@ -1,0 +1,1 @@
+"""Cross-app tests: real servers (integration) and the browser (e2e); shared helpers."""

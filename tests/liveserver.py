@@ -1,0 +1,166 @@
+"""Real daphne processes for the tests that need a server over TCP (integration, e2e): each on a
+free port of 127.0.0.1, all of one ``Servers`` group on one SQLite file of its own, stopped by
+whoever started them."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+DAPHNE = BIN / "daphne"
+START_TIMEOUT = 20.0
+
+#: urllib without any proxy from the environment: everything here is on 127.0.0.1.
+_opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def http(
+    method: str, url: str, body: Any = None, timeout: float = 10.0
+) -> tuple[int, dict[str, Any] | list[Any]]:
+    """One JSON request; returns (status, decoded body), 4xx/5xx included."""
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, method=method)
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    try:
+        with _opener.open(request, timeout=timeout) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+class Server:
+    """One daphne process serving ``gameproject.asgi:application``."""
+
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.env = env
+        self.log_path = log
+        self.port = free_port()
+        self._log = open(log, "wb")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(
+            [str(DAPHNE), "-b", "127.0.0.1", "-p", str(self.port), "gameproject.asgi:application"],
+            cwd=ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def origin(self) -> str:
+        return self.base
+
+    def ws_url(self, path: str) -> str:
+        return f"ws://127.0.0.1:{self.port}{path}"
+
+    def get(self, path: str) -> tuple[int, Any]:
+        return http("GET", self.base + path)
+
+    def post(self, path: str, body: Any) -> tuple[int, Any]:
+        return http("POST", self.base + path, body)
+
+    def wait_ready(self) -> None:
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"daphne exited with {self.proc.returncode}:\n{self.output()}")
+            try:
+                status, body = self.get("/api/health/")
+            except (OSError, ValueError):
+                time.sleep(0.1)
+                continue
+            if status == 200 and body == {"status": "ok"}:
+                return
+            time.sleep(0.1)
+        raise RuntimeError(f"daphne did not answer /api/health/ in time:\n{self.output()}")
+
+    def stop(self, timeout: float = 10.0) -> int | None:
+        """Terminate (SIGTERM), wait, and kill if it does not go."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout)
+        if not self._log.closed:
+            self._log.close()
+        return self.proc.returncode
+
+    def output(self, tail: int = 4000) -> str:
+        if not self._log.closed:
+            self._log.flush()
+        return self.log_path.read_bytes()[-tail:].decode(errors="replace")
+
+
+class Servers:
+    """Starts servers on one database; ``stop_all`` stops every one of them.
+
+    The environment is the caller's without any ``DJANGO_*``/``LIAPTUI_*`` variable, plus DEBUG
+    on (the debug API), every game delay at 0, seeds allowed and no WebSocket rate limit;
+    ``env`` overrides any of these (e.g. ``{"LIAPTUI_TIME_SCALE": "0.02"}``)."""
+
+    def __init__(self, tmp_path: Path, env: dict[str, str] | None = None) -> None:
+        self.tmp_path = tmp_path
+        self.db_path = tmp_path / "db.sqlite3"
+        base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "LIAPTUI_"))}
+        base.update(
+            {
+                "DJANGO_SETTINGS_MODULE": "gameproject.settings",
+                "DJANGO_DEBUG": "1",
+                "DATABASE_URL": f"sqlite:///{self.db_path}",
+                "LIAPTUI_TIME_SCALE": "0",
+                "LIAPTUI_ALLOW_SEED": "1",
+                "LIAPTUI_WS_RATE": "10000",
+                "LIAPTUI_WS_BURST": "10000",
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
+        base.pop("REDIS_URL", None)
+        base.update(env or {})
+        self.env = base
+        self.started: list[Server] = []
+        self._migrated = False
+
+    def migrate(self) -> None:
+        result = subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput"],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        self._migrated = True
+
+    def start(self) -> Server:
+        if not self._migrated:
+            self.migrate()
+        server = Server(self.env, self.tmp_path / f"daphne-{len(self.started)}.log")
+        self.started.append(server)
+        server.wait_ready()
+        return server
+
+    def stop_all(self) -> None:
+        for server in self.started:
+            server.stop()

@@ -1,0 +1,39 @@
+"""Settings read from the environment that the rest of the suite cannot see (it overrides them):
+each case imports the settings in a fresh interpreter."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.liveserver import ROOT
+
+
+def idle_setting(value: str | None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "LIAPTUI_"))}
+    env["DJANGO_SETTINGS_MODULE"] = "gameproject.settings"
+    if value is not None:
+        env["LIAPTUI_IDLE_SECONDS"] = value
+    code = "from django.conf import settings; print(settings.LIAPTUI_TIMINGS['idle'])"
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=30
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "idle"), [(None, 60.0), ("", 60.0), ("0", 0.0), ("2.5", 2.5), (" 90 ", 90.0)]
+)
+def test_idle_seconds_sets_the_idle_timing(value, idle):
+    result = idle_setting(value)
+    assert result.returncode == 0, result.stderr
+    assert float(result.stdout) == idle
+
+
+@pytest.mark.parametrize("value", ["-1", "soon"])
+def test_a_bad_idle_seconds_is_refused(value):
+    result = idle_setting(value)
+    assert result.returncode != 0
+    assert "LIAPTUI_IDLE_SECONDS must be" in result.stderr
