@@ -14,7 +14,7 @@ help:
 	@echo "               the room and event-log tests on PostgreSQL + Redis)"
 	@echo "make lint    - ruff check"
 	@echo "make format  - ruff format and ruff check --fix"
-	@echo "make bench   - simulate 1000 bot games with the engine"
+	@echo "make bench   - engine benchmark: 1000 bot games per line-up, into docs/benchmarks.md"
 	@echo "make clean   - remove caches and collected static files (keeps .venv and the db)"
 
 venv: $(STAMP)
@@ -54,7 +54,7 @@ format: venv
 	$(VENV)/bin/ruff check --fix .
 
 bench: venv
-	$(PY) -m game.simulate --games 1000
+	$(PY) -m bench.engine
 
 clean:
 	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -exec rm -rf {} +

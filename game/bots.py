@@ -10,13 +10,13 @@ commands: it picks from the ``legal`` block the server computed for it.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from itertools import combinations, product
 from typing import Any
 
 from .pieces import COLORS, HIGH, LOW, POINTS, SOLDIER
-from .rules import beats, play_type, strength
+from .rules import beats, play_info, strength
 from .state import Command
 
 View = dict[str, Any]
@@ -26,39 +26,74 @@ Pieces = tuple[str, ...]
 # --------------------------------------------------------------------------- hand analysis
 
 
+_ByDoubles = dict[tuple[bool, bool, bool], tuple[Pieces, ...]]
+
+
+def _group_plays(group: frozenset[str], color: str) -> tuple[str, str, str, _ByDoubles]:
+    """The three kinds of a straight group in one colour, and the plays they make keyed by which
+    of the three the hand holds twice (a straight, extended straights, a double straight)."""
+    a, b, c = kinds = tuple(sorted(f"{name}_{color}" for name in group))
+    by_doubles: _ByDoubles = {}
+    for doubled in product((False, True), repeat=3):
+        doubles = [k for k, twice in zip(kinds, doubled, strict=True) if twice]
+        plays = [kinds]
+        plays += [tuple(sorted((*kinds, k))) for k in doubles]
+        plays += [tuple(sorted((*kinds, *pair))) for pair in combinations(doubles, 2)]
+        if group is LOW and len(doubles) == 3:
+            plays.append(tuple(sorted(kinds * 2)))
+        by_doubles[doubled] = tuple(plays)
+    return a, b, c, by_doubles
+
+
+_GROUP_PLAYS = [_group_plays(group, color) for color in COLORS for group in (HIGH, LOW)]
+#: soldier kind -> its three, four and five of a kind.
+_SOLDIER_PLAYS = {
+    f"{SOLDIER}_{color}": tuple((f"{SOLDIER}_{color}",) * n for n in (3, 4, 5)) for color in COLORS
+}
+
+
 @lru_cache(maxsize=16384)
 def valid_plays(hand: Pieces) -> tuple[Pieces, ...]:
     """Every distinct valid play that can be made from ``hand``, built from its shape rather than
-    by trying every subset."""
-    counts = Counter(hand)
-    plays: set[Pieces] = set()
+    by trying every subset (from tables of the group and soldier plays)."""
+    counts: dict[str, int] = {}
+    for kind in hand:
+        counts[kind] = counts.get(kind, 0) + 1
+    plays: list[Pieces] = []
     for kind, n in counts.items():
-        plays.add((kind,))
+        plays.append((kind,))
         if n >= 2:
-            plays.add((kind, kind))
-    for color in COLORS:
-        soldiers = counts[f"{SOLDIER}_{color}"]
-        for size in range(3, min(5, soldiers) + 1):
-            plays.add((f"{SOLDIER}_{color}",) * size)
-        for group in (HIGH, LOW):
-            kinds = sorted(f"{name}_{color}" for name in group)
-            have = [counts[k] for k in kinds]
-            if min(have) == 0:
-                continue
-            plays.add(tuple(kinds))
-            doubles = [k for k, n in zip(kinds, have, strict=True) if n >= 2]
-            for k in doubles:
-                plays.add(tuple(sorted((*kinds, k))))
-            for i, a in enumerate(doubles):
-                for b in doubles[i + 1 :]:
-                    plays.add(tuple(sorted((*kinds, a, b))))
-            if group is LOW and len(doubles) == 3:
-                plays.add(tuple(sorted(kinds * 2)))
+            plays.append((kind, kind))
+            if n >= 3 and kind in _SOLDIER_PLAYS:
+                plays.extend(_SOLDIER_PLAYS[kind][: min(n, 5) - 2])
+    for a, b, c, by_doubles in _GROUP_PLAYS:
+        if a in counts and b in counts and c in counts:
+            plays.extend(by_doubles[counts[a] >= 2, counts[b] >= 2, counts[c] >= 2])
     return tuple(plays)
 
 
+def _plays_up_to(hand: Pieces, size: int) -> list[Pieces]:
+    """The valid plays of at most ``size`` pieces (as ``valid_plays``; singles and pairs, the
+    usual case, are read off the hand directly)."""
+    if size == 1:
+        return [(kind,) for kind in set(hand)]
+    if size == 2:
+        kinds = set(hand)
+        return [(k,) for k in kinds] + [(k, k) for k in kinds if hand.count(k) >= 2]
+    return [p for p in valid_plays(hand) if len(p) <= size]
+
+
+def _plays_of_size(hand: Pieces, size: int) -> list[Pieces]:
+    """The valid plays of exactly ``size`` pieces."""
+    if size == 1:
+        return [(kind,) for kind in set(hand)]
+    if size == 2:
+        return [(k, k) for k in set(hand) if hand.count(k) >= 2]
+    return [p for p in valid_plays(hand) if len(p) == size]
+
+
 def _points(pieces: Sequence[str]) -> int:
-    return sum(POINTS[p] for p in pieces)
+    return sum(map(POINTS.__getitem__, pieces))
 
 
 def _weakest(hand: Sequence[str], count: int) -> list[str]:
@@ -84,9 +119,9 @@ def _greedy_play(view: View, hand: Pieces) -> list[str]:
     if required is None:
         return list(max(valid_plays(hand), key=lambda p: (_points(p), p)))
     lead_type = turn["plays"][0]["play_type"]
-    same = [p for p in valid_plays(hand) if len(p) == required and play_type(p) == lead_type]
+    same = [p for p in _plays_of_size(hand, required) if play_info(p)[0] == lead_type]
     if same:
-        return list(max(same, key=lambda p: (strength(p), p)))
+        return list(max(same, key=lambda p: (play_info(p)[1], p)))
     return _weakest(hand, required)
 
 
@@ -108,12 +143,21 @@ def _smart_estimate(hand: Pieces, starts: bool) -> float:
     return estimate
 
 
-def _best_winning(candidates: list[Pieces], best: Sequence[str]) -> Pieces | None:
-    winners = [p for p in candidates if beats(p, best)]
-    return min(winners, key=lambda p: (strength(p), p)) if winners else None
+def _best_winning(candidates: list[Pieces], best: Pieces) -> Pieces | None:
+    """The cheapest of these valid plays that beats ``best``."""
+    best_type, best_strength = play_info(best)
+    winners = [p for p in candidates if play_info(p)[0] == best_type]
+    winners = [p for p in winners if play_info(p)[1] > best_strength]
+    return min(winners, key=lambda p: (play_info(p)[1], p)) if winners else None
 
 
-def _non_winning(hand: Pieces, required: int, best: Sequence[str], shed: bool) -> list[str]:
+@lru_cache(maxsize=4096)
+def _lead_key(play: Pieces) -> tuple[float, Pieces]:
+    """Lead the strongest play that does not overshoot, preferring more piles when strong."""
+    return play_info(play)[1] / len(play) + 3 * len(play), play
+
+
+def _non_winning(hand: Pieces, required: int, best: Pieces, shed: bool) -> list[str]:
     """``required`` pieces that do not beat ``best``: the strongest such pieces when shedding
     (they would win a later turn), else the weakest (kept strength is worth more)."""
     ordered = sorted(hand, key=POINTS.__getitem__, reverse=shed)
@@ -134,24 +178,24 @@ def _smart_play(view: View, hand: Pieces) -> list[str]:
     need = me["declared"] - me["piles"]
     turn = view["turn"]
     required = turn["required"]
-    plays = valid_plays(hand)
     if required is None:  # leading
         if need <= 0:
             return _weakest(hand, 1)
-        fitting = [p for p in plays if len(p) <= need]
-        # Lead the strongest play that does not overshoot, preferring more piles when strong.
-        return list(max(fitting, key=lambda p: (strength(p) / len(p) + 3 * len(p), p)))
+        return list(max(_plays_up_to(hand, need), key=_lead_key))
     best = _current_best(turn)
     if need > 0 and required <= need:
-        winning = _best_winning([p for p in plays if len(p) == required], best)
+        winning = _best_winning(_plays_of_size(hand, required), best)
         if winning is not None:
             return list(winning)
     return _non_winning(hand, required, best, shed=need <= 0)
 
 
-def _current_best(turn: dict[str, Any]) -> list[str]:
+def _current_best(turn: dict[str, Any]) -> Pieces:
     seat = turn["winning_seat"]
-    return next(p["pieces"] for p in turn["plays"] if p["seat"] == seat)
+    for play in turn["plays"]:
+        if play["seat"] == seat:
+            return tuple(play["pieces"])
+    raise ValueError("the turn has no winning play")
 
 
 # --------------------------------------------------------------------------- choosing

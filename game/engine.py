@@ -51,17 +51,28 @@ class Deadline(NamedTuple):
 # --------------------------------------------------------------------------- queries
 
 
+# Reading a member through an Enum class is slow on CPython 3.11 (``EnumType.__getattr__`` runs
+# on every access): the checks made on every command compare with these.
+_TURN = Phase.TURN
+_PREPARATION = Phase.PREPARATION
+#: The display pauses, each ended by an ``advance`` command, with their timer names.
+_PAUSES = {phase: phase.value for phase in (Phase.ROUND_START, Phase.TURN_RESULTS, Phase.SCORING)}
+
+
 def to_act(state: GameState) -> list[int]:
     """The seats the game is waiting for now."""
     if state.closed:
         return []
-    if state.phase is Phase.PREPARATION:
+    phase = state.phase
+    if phase is _TURN:  # the most frequent case first
+        turn = state.turn
+        if turn is None or len(turn.plays) == SEATS:
+            return []
+        return [(turn.leader + len(turn.plays)) % SEATS]
+    if phase is Phase.PREPARATION:
         return [s for s in state.weak if state.redeal_choices[s] is None]
-    if state.phase is Phase.DECLARATION:
+    if phase is Phase.DECLARATION:
         seat = next_declarer(state)
-        return [] if seat is None else [seat]
-    if state.phase is Phase.TURN and state.turn is not None:
-        seat = state.turn.next_seat
         return [] if seat is None else [seat]
     return []
 
@@ -71,10 +82,10 @@ def deadline(state: GameState) -> Deadline | None:
     if state.closed:
         return None
     phase = state.phase
-    if phase is Phase.PREPARATION and to_act(state):
+    if phase is _PREPARATION and to_act(state):
         return Deadline("timeout", "redeal_window")
-    if phase in (Phase.ROUND_START, Phase.TURN_RESULTS, Phase.SCORING):
-        return Deadline("advance", phase.value)
+    if phase in _PAUSES:
+        return Deadline("advance", _PAUSES[phase])
     return None
 
 
@@ -116,9 +127,8 @@ class _Recorder:
         self.events: list[Event] = []
 
     def emit(self, type_: str, payload: dict[str, Any], actor: int | None = None) -> None:
-        event = Event(type_, payload, actor)
-        self.events.append(event)
-        self.state = apply(self.state, event)
+        self.events.append(Event(type_, payload, actor))
+        self.state = _APPLIERS[type_](self.state, payload)
 
 
 def execute(state: GameState, command: Command) -> tuple[list[Event], GameState]:
@@ -234,28 +244,30 @@ def _join(rec: _Recorder, command: Command) -> None:
         rec.emit("host_changed", {"seat": empty[0]})
 
 
+def _host_seat_action(state: GameState, command: Command, doing: str) -> tuple[int, int]:
+    """(host, target seat) of a host's seat management before the start, checked."""
+    actor = _actor(command)
+    _require_host(state, actor, doing)
+    _require_phase(state, Phase.WAITING, doing=doing)
+    return actor, _seat_arg(command)
+
+
 def _add_bot(rec: _Recorder, command: Command) -> None:
     state = rec.state
-    actor = _actor(command)
-    _require_host(state, actor, "add a bot")
-    _require_phase(state, Phase.WAITING, doing="add a bot")
-    seat = _seat_arg(command)
+    actor, seat = _host_seat_action(state, command, "add a bot")
     strategy = _arg(command, "strategy", str, default=DEFAULT_BOT)
     if strategy not in BOT_STRATEGIES:
         raise RuleError("invalid_argument", f"Bot strategies are {', '.join(BOT_STRATEGIES)}.")
     if state.seats[seat].taken:
         raise RuleError("seat_taken", f"Seat {seat} is taken.")
-    used = {s.name for s in state.seats}
-    name = next(f"Bot {n}" for n in BOT_NAMES if f"Bot {n}" not in used)
+    used = {s.name.casefold() for s in state.seats if s.name}
+    name = next(f"Bot {n}" for n in BOT_NAMES if f"bot {n}".casefold() not in used)
     rec.emit("bot_added", {"seat": seat, "name": name, "strategy": strategy}, actor)
 
 
 def _remove_seat(rec: _Recorder, command: Command) -> None:
     state = rec.state
-    actor = _actor(command)
-    _require_host(state, actor, "free a seat")
-    _require_phase(state, Phase.WAITING, doing="free a seat")
-    seat = _seat_arg(command)
+    actor, seat = _host_seat_action(state, command, "free a seat")
     if seat == actor:
         raise RuleError("invalid_argument", "To give up your own seat, leave the room.")
     if not state.seats[seat].taken:
@@ -265,6 +277,8 @@ def _remove_seat(rec: _Recorder, command: Command) -> None:
 
 def _leave(rec: _Recorder, command: Command) -> None:
     seat = _actor(command)
+    if not rec.state.seats[seat].taken:
+        raise RuleError("seat_empty", f"Seat {seat} is empty: there is nobody to leave.")
     if rec.state.phase is Phase.WAITING:
         rec.emit("seat_freed", {"seat": seat, "reason": "left"}, seat)
         if not humans(rec.state):
@@ -276,19 +290,22 @@ def _leave(rec: _Recorder, command: Command) -> None:
 
 
 def _pass_host(rec: _Recorder, seat: int) -> None:
-    """When the host leaves or drops, the next connected human (else the next human) in seat
-    order becomes host. Nobody's seat is lost."""
+    """When the host leaves or drops, the next connected human in seat order becomes host; a
+    host who is still seated keeps the role while nobody else is there. Nobody's seat is lost."""
     state = rec.state
     if state.host_seat != seat:
         return
-    order = state.seat_order(seat)
-    candidates = [s for s in order if state.seats[s].is_human and s != seat]
-    connected = [s for s in candidates if state.seats[s].connected]
     if state.seats[seat].is_human and state.seats[seat].connected:
         return
-    new_host = (connected or ([] if state.seats[seat].is_human else candidates) or [None])[0]
-    if new_host != state.host_seat:
-        rec.emit("host_changed", {"seat": new_host})
+    others = [s for s in state.seat_order(seat) if s != seat and state.seats[s].is_human]
+    connected = [s for s in others if state.seats[s].connected]
+    if connected:
+        new_host: int | None = connected[0]
+    elif state.seats[seat].is_human:
+        return
+    else:
+        new_host = others[0] if others else None
+    rec.emit("host_changed", {"seat": new_host})
 
 
 def _connect(rec: _Recorder, command: Command) -> None:
@@ -297,6 +314,8 @@ def _connect(rec: _Recorder, command: Command) -> None:
         raise RuleError("seat_empty", f"Seat {seat} has no human player.")
     if not rec.state.seats[seat].connected:
         rec.emit("player_connected", {"seat": seat}, seat)
+    if rec.state.host_seat is None:
+        rec.emit("host_changed", {"seat": seat})
 
 
 def _disconnect(rec: _Recorder, command: Command) -> None:
@@ -431,40 +450,45 @@ def _declare(rec: _Recorder, command: Command) -> None:
 
 
 def _play(rec: _Recorder, command: Command) -> None:
+    # The hot path of every game: the checks run inline and call the helpers (which raise the
+    # rule error) only when they fail.
     state = rec.state
-    seat = _actor(command)
+    seat = command.seat
+    if seat is None:
+        _actor(command)
     pieces = command.args.get("pieces")
-    if not isinstance(pieces, list) or not all(isinstance(p, str) for p in pieces):
-        raise RuleError("invalid_argument", "The field 'pieces' must be a list of piece kinds.")
-    unknown = sorted({p for p in pieces if p not in POINTS})
-    if unknown:
-        raise RuleError("invalid_argument", f"Unknown pieces: {', '.join(unknown)}.")
-    _require_phase(state, Phase.TURN, doing="play")
+    if not isinstance(pieces, list) or not _all_kinds(pieces):
+        _check_kinds(pieces)
+    if state.phase is not _TURN:
+        _require_phase(state, Phase.TURN, doing="play")
     turn = state.turn
     assert turn is not None
-    if seat != turn.next_seat:
+    plays = turn.plays
+    if len(plays) == SEATS or seat != (turn.leader + len(plays)) % SEATS:
         raise RuleError("not_your_turn", f"It is seat {turn.next_seat}'s turn to play.")
     kind = play_type(pieces)
-    required = turn.required
-    if required is None:
+    if not plays:
         if not 1 <= len(pieces) <= MAX_PLAY or kind is None:
             raise RuleError(
                 "invalid_play",
                 "The leader must play 1 to 6 pieces that form a valid play (a single, a pair, "
                 "soldiers of one colour, a straight and so on).",
             )
-    elif len(pieces) != required:
+    elif len(pieces) != (required := len(plays[0].pieces)):
         raise RuleError(
-            "wrong_piece_count", f"You must play exactly {required} pieces, as the leader did."
+            "wrong_piece_count",
+            f"You must play exactly {required} piece{'s' if required > 1 else ''}, "
+            "as the leader did.",
         )
-    missing = Counter(pieces) - Counter(state.seats[seat].hand)
-    if missing:
+    hand = state.seats[seat].hand
+    if not _holds(hand, pieces):
+        missing = Counter(pieces) - Counter(hand)
         listed = ", ".join(f"{k}×{n}" if n > 1 else k for k, n in sorted(missing.items()))
         raise RuleError("pieces_not_in_hand", f"You do not hold: {listed}.")
     rec.emit("played", {"seat": seat, "pieces": list(sort_hand(pieces)), "play_type": kind}, seat)
     turn = rec.state.turn
     assert turn is not None
-    if turn.next_seat is None:
+    if len(plays) + 1 == SEATS:
         best = turn.plays[turn.best]
         rec.emit(
             "turn_won",
@@ -477,6 +501,36 @@ def _play(rec: _Recorder, command: Command) -> None:
             },
         )
         rec.emit("phase_change", {"phase": Phase.TURN_RESULTS.value})
+
+
+_KINDS = frozenset(POINTS)
+
+
+def _all_kinds(pieces: list[Any]) -> bool:
+    """Whether every item is a piece kind (the fast check; ``_check_kinds`` says what is wrong)."""
+    try:
+        return _KINDS.issuperset(pieces)
+    except TypeError:  # an unhashable item
+        return False
+
+
+def _check_kinds(pieces: Any) -> None:
+    if not isinstance(pieces, list) or not all(isinstance(p, str) for p in pieces):
+        raise RuleError("invalid_argument", "The field 'pieces' must be a list of piece kinds.")
+    unknown = sorted({p for p in pieces if p not in POINTS})
+    if unknown:
+        raise RuleError("invalid_argument", f"Unknown pieces: {', '.join(unknown)}.")
+
+
+def _holds(hand: tuple[str, ...], pieces: list[str]) -> bool:
+    """Whether ``hand`` contains ``pieces``, counting repeats."""
+    rest = list(hand)
+    try:
+        for piece in pieces:
+            rest.remove(piece)
+    except ValueError:
+        return False
+    return True
 
 
 def _score_round(rec: _Recorder) -> None:
@@ -609,9 +663,12 @@ def _game_started(state: GameState, p: dict[str, Any]) -> GameState:
     return evolve(state, seed=p["seed"], started_at=p["at"])
 
 
+_PHASES = {phase.value: phase for phase in Phase}
+
+
 def _phase_change(state: GameState, p: dict[str, Any]) -> GameState:
-    phase = Phase(p["phase"])
-    if phase is Phase.PREPARATION:
+    phase = _PHASES.get(p["phase"]) or Phase(p["phase"])
+    if phase is _PREPARATION:
         seats = tuple(evolve(s, hand=(), declared=None, piles=0) for s in state.seats)
         return evolve(
             state,
@@ -625,12 +682,12 @@ def _phase_change(state: GameState, p: dict[str, Any]) -> GameState:
             weak=(),
             redeal_choices=(None,) * SEATS,
         )
-    if phase is Phase.TURN:
+    if phase is _TURN:
         last = state.last_turn
         leader = last.winner if last is not None else state.starter
         assert leader is not None
         number = last.number + 1 if last is not None else 1
-        return evolve(state, phase=phase, turn=Turn(number=number, leader=leader))
+        return evolve(state, phase=phase, turn=Turn(number, leader))
     return evolve(state, phase=phase)
 
 
@@ -671,20 +728,21 @@ def _played(state: GameState, p: dict[str, Any]) -> GameState:
     best = turn.best
     if turn.plays and beats(pieces, turn.plays[best].pieces):
         best = len(turn.plays)
-    hand = list(state.seats[seat].hand)
+    seats = list(state.seats)
+    hand = list(seats[seat].hand)
     for piece in pieces:
         hand.remove(piece)
-    seats = list(state.seats)
     seats[seat] = evolve(seats[seat], hand=tuple(hand))
     plays = (*turn.plays, Play(seat, pieces, p["play_type"]))
-    return evolve(state, seats=tuple(seats), turn=evolve(turn, plays=plays, best=best))
+    return evolve(state, seats=tuple(seats), turn=Turn(turn.number, turn.leader, plays, best))
 
 
 def _turn_won(state: GameState, p: dict[str, Any]) -> GameState:
     winner = p["winner"]
-    seat = state.seats[winner]
-    state = _with_seat(state, winner, piles=seat.piles + p["piles"], turns_won=seat.turns_won + 1)
     assert state.turn is not None
+    seats = list(state.seats)
+    seat = seats[winner]
+    seats[winner] = evolve(seat, piles=seat.piles + p["piles"], turns_won=seat.turns_won + 1)
     last = LastTurn(
         number=p["turn"],
         winner=winner,
@@ -693,7 +751,7 @@ def _turn_won(state: GameState, p: dict[str, Any]) -> GameState:
         piles=p["piles"],
         plays=state.turn.plays,
     )
-    return evolve(state, turn=None, last_turn=last, last_winner=winner)
+    return evolve(state, seats=tuple(seats), turn=None, last_turn=last, last_winner=winner)
 
 
 def _round_scored(state: GameState, p: dict[str, Any]) -> GameState:

@@ -60,9 +60,13 @@ def deck() -> list[str]:
     ]
 
 
+#: kind -> its sort key in display order (strongest first).
+_DISPLAY_ORDER = {kind: (-points, kind) for kind, points in POINTS.items()}
+
+
 def sort_hand(kinds: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     """A hand in display order: strongest first, stable for equal kinds."""
-    return tuple(sorted(kinds, key=lambda k: (-POINTS[k], k)))
+    return tuple(sorted(kinds, key=_DISPLAY_ORDER.__getitem__))
 
 
 def is_weak(hand: list[str] | tuple[str, ...]) -> bool:

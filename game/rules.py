@@ -96,13 +96,17 @@ def compare(a: Sequence[str], b: Sequence[str]) -> int:
 def beats(play: Sequence[str], best: Sequence[str]) -> bool:
     """Whether a follower's ``play`` takes over from the ``best`` so far: same type and strictly
     stronger. An invalid or different-type play never wins."""
-    play, best = tuple(play), tuple(best)
-    type_play = _play_type(play)
-    return (
-        type_play is not None
-        and type_play == _play_type(best)
-        and _strength(play) > _strength(best)
-    )
+    type_play, strength_play = play_info(tuple(play))
+    type_best, strength_best = play_info(tuple(best))
+    return type_play is not None and type_play == type_best and strength_play > strength_best
+
+
+@lru_cache(maxsize=65536)
+def play_info(kinds: tuple[str, ...]) -> tuple[str | None, int]:
+    """``(play_type, strength)`` of a tuple of pieces, ``(None, 0)`` when it is no valid play:
+    what comparing plays needs, in one cached look-up."""
+    kind = _play_type(kinds)
+    return (None, 0) if kind is None else (kind, _strength(kinds))
 
 
 def valid_declarations(others_total: int, is_last: bool, zero_streak: int) -> list[int]:

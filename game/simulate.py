@@ -45,7 +45,8 @@ def play_game(
     for command in setup:
         events, state = execute(state, command)
         yield events, state
-    while state.phase is not Phase.GAME_OVER:
+    game_over = Phase.GAME_OVER
+    while state.phase is not game_over:
         waiting = to_act(state)
         if waiting:
             seat = waiting[0]
@@ -89,6 +90,66 @@ def run_games(
     return totals, dumped
 
 
+@dataclass
+class Result:
+    """One simulation: the totals of its games, the wall-clock seconds they took (worker start-up
+    included) and, when asked for, every event as a JSON-ready row."""
+
+    totals: Totals
+    seconds: float
+    bots: tuple[str, ...]
+    events: list[dict] = field(default_factory=list)
+
+    @property
+    def games_per_s(self) -> float:
+        return self.totals.games / self.seconds
+
+    @property
+    def mean_scores(self) -> list[float]:
+        return [s / max(self.totals.games, 1) for s in self.totals.scores]
+
+    def summary(self) -> str:
+        """The line ``main`` prints."""
+        totals = self.totals
+        means = ",".join(f"{m:.2f}" for m in self.mean_scores)
+        return (
+            f"games={totals.games} rounds={totals.rounds} events={totals.events} "
+            f"seconds={self.seconds:.2f} games_per_s={self.games_per_s:.1f} "
+            f"bots={','.join(self.bots)} mean_scores={means}"
+        )
+
+
+def simulate(
+    games: int,
+    seed: int = 1,
+    bots: Sequence[str] = DEFAULT_BOTS,
+    workers: int | None = None,
+    dump: bool = False,
+) -> Result:
+    """Play ``games`` games (seeds ``seed`` …) split over ``workers`` processes (default: all
+    cores; one process when there are too few games to share)."""
+    if workers is None:
+        workers = os.cpu_count() or 1
+    started = time.perf_counter()
+    if workers > 1 and games >= 2 * workers:
+        chunks = _chunks(seed, games, workers)
+        with ProcessPoolExecutor(workers) as pool:
+            results = list(
+                pool.map(run_games, *zip(*[(s, n, bots, dump) for s, n in chunks], strict=True))
+            )
+    else:
+        results = [run_games(seed, games, bots, dump)]
+    seconds = time.perf_counter() - started
+    totals = Totals()
+    for part, _ in results:
+        totals.games += part.games
+        totals.rounds += part.rounds
+        totals.events += part.events
+        totals.scores = [a + b for a, b in zip(totals.scores, part.scores, strict=True)]
+    events = [row for _, rows in results for row in rows]
+    return Result(totals, seconds, tuple(bots), events)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m game.simulate", description=__doc__)
     parser.add_argument("--games", type=int, default=100)
@@ -102,34 +163,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     bots = args.bots.split(",")
     if len(bots) != 4 or not set(bots) <= {"smart", "greedy"}:
         parser.error("--bots takes four strategies, each smart or greedy")
-    started = time.perf_counter()
     dump = args.dump_events is not None
-    if args.workers > 1 and args.games >= 2 * args.workers:
-        chunks = _chunks(args.seed, args.games, args.workers)
-        with ProcessPoolExecutor(args.workers) as pool:
-            results = list(
-                pool.map(run_games, *zip(*[(s, n, bots, dump) for s, n in chunks], strict=True))
-            )
-    else:
-        results = [run_games(args.seed, args.games, bots, dump)]
-    seconds = time.perf_counter() - started
-    totals = Totals()
-    for part, _ in results:
-        totals.games += part.games
-        totals.rounds += part.rounds
-        totals.events += part.events
-        totals.scores = [a + b for a, b in zip(totals.scores, part.scores, strict=True)]
+    result = simulate(args.games, args.seed, bots, args.workers, dump)
     if dump:
         with open(args.dump_events, "w") as out:
-            for _, events in results:
-                for row in events:
-                    out.write(json.dumps(row) + "\n")
-    means = ",".join(f"{s / max(totals.games, 1):.2f}" for s in totals.scores)
-    print(
-        f"games={totals.games} rounds={totals.rounds} events={totals.events} "
-        f"seconds={seconds:.2f} games_per_s={totals.games / seconds:.1f} "
-        f"bots={','.join(bots)} mean_scores={means}"
-    )
+            for row in result.events:
+                out.write(json.dumps(row) + "\n")
+    print(result.summary())
     return 0
 
 

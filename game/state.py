@@ -1,4 +1,9 @@
-"""The game state: small frozen dataclasses, changed only by ``engine.apply``."""
+"""The game state: small frozen dataclasses, changed only by ``engine.apply``.
+
+``GameState`` and ``SeatState`` are the records the fold copies on every event, so they keep their
+fields in an instance ``__dict__`` (no ``__slots__``): ``evolve`` then copies one with a dict copy
+instead of one ``setattr`` per field. They are still frozen: assigning a field raises.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 _setattr = object.__setattr__
+_new = object.__new__
 
 SEATS = 4
 SEAT_RANGE = range(SEATS)
@@ -56,7 +62,7 @@ class Event:
     actor: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SeatState:
     name: str | None = None
     bot: str | None = None  # the bot strategy of a bot seat; None for a human or an empty seat
@@ -125,7 +131,7 @@ class RoundResult:
     scores: tuple[int, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class GameState:
     room_id: str = ""
     phase: Phase = Phase.WAITING
@@ -158,10 +164,14 @@ class GameState:
 
 
 def evolve(obj: T, **changes: Any) -> T:
-    """``dataclasses.replace`` for these frozen slotted classes, without re-running ``__init__``:
-    the fold is the hot path of live play, replay and the simulator."""
-    cls = type(obj)
-    new = object.__new__(cls)
-    for name in cls.__slots__:  # type: ignore[attr-defined]
-        _setattr(new, name, changes[name] if name in changes else getattr(obj, name))
+    """``dataclasses.replace`` for these frozen classes, without re-running ``__init__``: the fold
+    is the hot path of live play, replay and the simulator. ``changes`` must name fields."""
+    new = _new(type(obj))
+    try:
+        fields = obj.__dict__
+    except AttributeError:  # a slotted class: one field at a time
+        for name in obj.__slots__:  # type: ignore[attr-defined]
+            _setattr(new, name, changes[name] if name in changes else getattr(obj, name))
+        return new
+    _setattr(new, "__dict__", {**fields, **changes})
     return new

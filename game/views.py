@@ -7,27 +7,40 @@ secrets of an event before it goes to a seat or a spectator. ``omniscient_view``
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from .engine import declaration_context, to_act
 from .rules import MAX_PLAY, valid_declarations
 from .state import Event, GameState, LastTurn, Phase, Play, SeatState, Turn
 
+# Every view is built afresh (callers may change it); these builders are on the hot path of
+# every bot decision, so they read fields directly rather than through the helper properties,
+# and compare phases with module constants (reading a member through an Enum class is slow on
+# CPython 3.11: ``EnumType.__getattr__`` runs on every access).
+_WAITING, _PREPARATION, _DECLARATION, _TURN = (
+    Phase.WAITING,
+    Phase.PREPARATION,
+    Phase.DECLARATION,
+    Phase.TURN,
+)
+_PHASE_VALUES = {phase: phase.value for phase in Phase}
 
-def _play(play: Play) -> dict[str, Any]:
-    return {"seat": play.seat, "pieces": list(play.pieces), "play_type": play.play_type}
+
+def _plays(plays: tuple[Play, ...]) -> list[dict[str, Any]]:
+    return [{"seat": p.seat, "pieces": list(p.pieces), "play_type": p.play_type} for p in plays]
 
 
 def _turn(turn: Turn | None) -> dict[str, Any] | None:
     if turn is None:
         return None
-    best = turn.plays[turn.best].seat if turn.plays else None
+    plays = turn.plays
     return {
         "number": turn.number,
         "leader": turn.leader,
-        "required": turn.required,
-        "plays": [_play(p) for p in turn.plays],
-        "winning_seat": best,
+        "required": len(plays[0].pieces) if plays else None,
+        "plays": _plays(plays),
+        "winning_seat": plays[turn.best].seat if plays else None,
     }
 
 
@@ -40,18 +53,20 @@ def _last_turn(last: LastTurn | None) -> dict[str, Any] | None:
         "play_type": last.play_type,
         "pieces": list(last.pieces),
         "piles": last.piles,
-        "plays": [_play(p) for p in last.plays],
+        "plays": _plays(last.plays),
     }
 
 
-def _seat(state: GameState, index: int, seat: SeatState) -> dict[str, Any]:
+def _seat(index: int, seat: SeatState, started: bool) -> dict[str, Any]:
     return {
         "seat": index,
         "name": seat.name,
-        "is_bot": seat.is_bot,
+        "is_bot": seat.bot is not None,
         "connected": seat.connected,
         # A human seat that is away while the game runs is played by a bot until they return.
-        "bot_playing": seat.is_human and not seat.connected and state.started,
+        "bot_playing": (
+            seat.name is not None and seat.bot is None and not seat.connected and started
+        ),
         "score": seat.score,
         "declared": seat.declared,
         "piles": seat.piles,
@@ -62,25 +77,38 @@ def _seat(state: GameState, index: int, seat: SeatState) -> dict[str, Any]:
     }
 
 
+def _seats(state: GameState) -> list[dict[str, Any]]:
+    started = state.phase is not _WAITING
+    return [_seat(index, seat, started) for index, seat in enumerate(state.seats)]
+
+
 def legal(state: GameState, seat: int | None) -> dict[str, Any]:
     """What ``seat`` may do now; all false/empty for a spectator."""
-    nothing: dict[str, Any] = {"start": False, "redeal": False, "declare": [], "play": None}
+    return _legal(state, seat, to_act(state))
+
+
+def _legal(state: GameState, seat: int | None, waiting_on: list[int]) -> dict[str, Any]:
+    """``legal``, given ``to_act(state)``."""
     if seat is None or state.closed:
-        return nothing
-    waiting_on = to_act(state)
-    result = dict(nothing)
-    result["start"] = (
-        state.phase is Phase.WAITING
-        and state.host_seat == seat
-        and all(s.taken for s in state.seats)
-    )
+        return {"start": False, "redeal": False, "declare": [], "play": None}
+    result: dict[str, Any] = {
+        "start": (
+            state.phase is _WAITING
+            and state.host_seat == seat
+            and all(s.taken for s in state.seats)
+        ),
+        "redeal": False,
+        "declare": [],
+        "play": None,
+    }
     if seat not in waiting_on:
         return result
-    if state.phase is Phase.PREPARATION:
+    phase = state.phase
+    if phase is _PREPARATION:
         result["redeal"] = True
-    elif state.phase is Phase.DECLARATION:
+    elif phase is _DECLARATION:
         result["declare"] = valid_declarations(*declaration_context(state, seat))
-    elif state.phase is Phase.TURN and state.turn is not None:
+    elif phase is _TURN and state.turn is not None:
         required = state.turn.required
         hand = len(state.seats[seat].hand)
         low, high = (1, min(MAX_PLAY, hand)) if required is None else (required, required)
@@ -91,41 +119,44 @@ def legal(state: GameState, seat: int | None) -> dict[str, Any]:
 def seat_view(state: GameState, seat: int | None, *, history: bool = True) -> dict[str, Any]:
     """The table as ``seat`` sees it (``None``: a spectator, who sees no hand). Without
     ``history`` the past rounds are left out (bots do not read them)."""
-    view = _common_view(state, history)
+    waiting_on = to_act(state)
+    view = _common_view(state, history, waiting_on)
     you = None
     if seat is not None:
         you = {"seat": seat, "hand": list(state.seats[seat].hand)}
     view["you"] = you
-    view["legal"] = legal(state, seat)
+    view["legal"] = _legal(state, seat, waiting_on)
     return view
 
 
 def omniscient_view(state: GameState) -> dict[str, Any]:
     """Everything, hands included: for staff replay and the debug API only."""
-    view = _common_view(state, history=True)
+    view = _common_view(state, True, to_act(state))
     view["hands"] = [list(s.hand) for s in state.seats]
     view["seed"] = state.seed
     view["redeal_choices"] = list(state.redeal_choices)
     return view
 
 
-def _common_view(state: GameState, history: bool) -> dict[str, Any]:
+def _common_view(state: GameState, history: bool, waiting_on: list[int]) -> dict[str, Any]:
+    config = state.config
+    choices = state.redeal_choices
     return {
         "room_id": state.room_id,
-        "phase": state.phase.value,
+        "phase": _PHASE_VALUES[state.phase],
         "closed": state.closed,
         "round": state.round,
-        "max_rounds": state.config.max_rounds,
-        "win_score": state.config.win_score,
+        "max_rounds": config.max_rounds,
+        "win_score": config.win_score,
         "host_seat": state.host_seat,
         "multiplier": state.multiplier,
         "starter": state.starter,
         "deadline": None,  # the room service fills in the wall-clock deadline
-        "seats": [_seat(state, i, s) for i, s in enumerate(state.seats)],
-        "to_act": to_act(state),
+        "seats": _seats(state),
+        "to_act": list(waiting_on),
         "redeal": {
             "weak": list(state.weak),
-            "decided": [s for s in state.weak if state.redeal_choices[s] is not None],
+            "decided": [s for s in state.weak if choices[s] is not None] if state.weak else [],
         },
         "turn": _turn(state.turn),
         "last_turn": _last_turn(state.last_turn),
@@ -138,17 +169,22 @@ def _common_view(state: GameState, history: bool) -> dict[str, Any]:
                 "deltas": list(r.deltas),
                 "scores": list(r.scores),
             }
-            for r in (state.history if history else ())
-        ],
+            for r in state.history
+        ]
+        if history
+        else [],
         "winners": list(state.winners),
-        "result": state.result,
+        "result": copy.deepcopy(state.result),  # views are the caller's to change
     }
 
 
 def public_event(event: Event, seat: int | None) -> dict[str, Any]:
-    """An event as ``seat`` may see it: a deal shows only that seat's own hand."""
+    """An event as ``seat`` may see it: a deal shows only that seat's own hand, and the game's
+    seed (from which every deal can be computed) is never shown."""
     payload = event.payload
-    if event.type == "hands_dealt":
+    if event.type == "game_started":
+        payload = {k: v for k, v in payload.items() if k != "seed"}
+    elif event.type == "hands_dealt":
         payload = {k: v for k, v in payload.items() if k != "hands"}
         payload["hand_counts"] = [len(h) for h in event.payload["hands"]]
         if seat is not None:

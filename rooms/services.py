@@ -51,6 +51,7 @@ PROCESS_ID = uuid.uuid4().hex
 LOBBY_GROUP = "lobby"
 MAX_BOTS = 3
 _PAUSE_EVENTS = frozenset(("phase_change", "hands_dealt"))
+_PRESENCE_EVENTS = frozenset(("player_connected", "player_disconnected"))
 
 
 def room_group(room_id: str) -> str:
@@ -140,7 +141,11 @@ def _commit(room: Room, old: GameState, events: list[Event], new: GameState) -> 
     room.status = room_status(new)
     if any(e.type in _PAUSE_EVENTS for e in events):
         room.pause_since = now
-    if to_act(new) != to_act(old) or room.pause_since == now:
+    # An awaited seat's clock restarts when it becomes due, and when its player leaves or comes
+    # back: the stand-in bot then thinks from that moment, not from the start of the turn.
+    awaited = to_act(new)
+    presence = any(e.type in _PRESENCE_EVENTS and e.payload["seat"] in awaited for e in events)
+    if awaited != to_act(old) or room.pause_since == now or presence:
         room.due_since = now
     upcoming = None
     if room.status in (RoomStatus.PLAYING,):

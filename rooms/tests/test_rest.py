@@ -121,11 +121,6 @@ def test_create_with_n_bots(client, bots):
     assert [s["name"] is not None for s in seats] == [True] * (1 + bots) + [False] * (3 - bots)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG game/engine.py _add_bot: bot names are checked against the seats' names "
-    "case-sensitively, so a bot can get the name of a human up to case",
-)
 def test_bot_names_are_unique_case_insensitively(client):
     body = created_room(client, "BOT ADA", bots=3)
     names = [s["name"] for s in detail(client, body["room_id"])["seats"]]

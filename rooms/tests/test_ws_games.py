@@ -131,12 +131,6 @@ async def test_four_humans_and_a_spectator_full_game(ws, settings):
     assert await assert_secrecy(room_id, [*players, spectator]) > 200
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server bug: game/views.py public_event passes the game_started payload through "
-    "unchanged, so every player and spectator receives the game seed, from which "
-    "game.engine.deal_hands(seed, deal) recomputes every seat's hand",
-)
 async def test_players_cannot_compute_the_other_hands(ws):
     created = await create_room("Alice", 3)
     alice = await ws.seat(created)

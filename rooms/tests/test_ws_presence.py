@@ -159,12 +159,6 @@ async def test_disconnect_and_reconnect_while_waiting(ws):
     assert views[0]["winners"] and views[0]["winners"] == views[1]["winners"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server bug: game/engine.py _pass_host gives the host to nobody (host_changed "
-    "{seat: None}) when the host drops and no other human is connected, and _connect never "
-    "gives it back, so a lone host who reloads the page can never start the game",
-)
 async def test_lone_host_reconnecting_can_still_start(ws):
     created = await create_room("Ann", 3)
     ann = await ws.seat(created)

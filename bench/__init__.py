@@ -1,0 +1,1 @@
+"""Benchmarks (not tests): each module measures one part and records it in docs/benchmarks.md."""

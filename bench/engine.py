@@ -1,0 +1,228 @@
+"""Engine benchmark, not a test (DESIGN.md §3): complete 4-bot games in the engine alone.
+
+    .venv/bin/python -m bench.engine [--games 1000] [--workers W] [--profile-games N] [--no-write]
+
+Plays ``--games`` games with the default bots (four smart) and as many with smart against three
+greedy, through ``game.simulate`` in this process (split over the same worker processes as
+``python -m game.simulate``: one per core by default), prints the figures and rewrites the engine
+section of docs/benchmarks.md. When the default line-up plays fewer than 200 games/s (the
+target), the section also shows where the time goes: a cProfile of one process.
+
+Every game takes the honest path: each bot decision is ``seat_view(state, seat, history=False)``
+then ``bots.choose``, and every command goes through ``engine.execute``, validation included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import platform
+import pstats
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from game.simulate import DEFAULT_BOTS, Result, run_games, simulate
+
+TARGET_GAMES_PER_S = 200
+LINEUPS = (
+    ("smart ×4 (default)", DEFAULT_BOTS),
+    ("smart vs greedy ×3", ("smart", "greedy", "greedy", "greedy")),
+)
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "benchmarks.md"
+START, END = "<!-- engine:start -->", "<!-- engine:end -->"
+INTRO = """# Benchmarks
+
+Figures measured on the project's own machine, not tests: nothing fails when a figure is low, and
+a busy machine gives lower figures (the load average at the start is recorded with each run).
+Each benchmark rewrites only its own section, between its `<!-- NAME:start -->` and
+`<!-- NAME:end -->` markers; a new benchmark adds a new pair of markers.
+"""
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+def machine() -> dict[str, str]:
+    cpus = os.cpu_count() or 1
+    return {
+        "CPUs (nproc)": f"{cpus} ({_cpu_model()})",
+        "Python": f"{platform.python_implementation()} {platform.python_version()}",
+        "system": platform.platform(terse=True),
+        "load average at start": f"{os.getloadavg()[0]:.2f}",
+    }
+
+
+def _cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo") as info:
+            for line in info:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def profile(games: int) -> pstats.Stats:
+    """cProfile of ``games`` games of the default line-up in this one process."""
+    profiler = cProfile.Profile()
+    profiler.runcall(run_games, 1, games, list(DEFAULT_BOTS))
+    return pstats.Stats(profiler)
+
+
+#: The three steps of a bot decision, found in the profile by (file, function).
+_PARTS = (
+    ("`seat_view` (the bot's view of the table)", "game/views.py", "seat_view"),
+    ("`bots.choose` (the bot's decision)", "game/bots.py", "choose"),
+    ("`engine.execute` (validation, events, state changes)", "game/engine.py", "execute"),
+)
+
+
+def _where(filename: str, lineno: int, name: str) -> str:
+    path = Path(filename)
+    if path.is_relative_to(ROOT):
+        return f"{path.relative_to(ROOT)}:{lineno} {name}"
+    if filename == "~":  # a built-in
+        return name
+    return f"{path.name}:{lineno} {name}"
+
+
+def profile_tables(stats: pstats.Stats, top: int = 15) -> list[str]:
+    raw = stats.stats  # type: ignore[attr-defined]
+    total = max(ct for (_, _, name), (_, _, _, ct, _) in raw.items() if name == "run_games")
+    lines = [
+        "| part | cumulative s | share |",
+        "|---|---:|---:|",
+    ]
+    accounted = 0.0
+    for label, file, function in _PARTS:
+        seconds = sum(
+            ct
+            for (filename, _, name), (_, _, _, ct, _) in raw.items()
+            if name == function and filename.endswith(file)
+        )
+        accounted += seconds
+        lines.append(f"| {label} | {seconds:.2f} | {seconds / total:.0%} |")
+    rest = total - accounted
+    label = "the simulator's loop, `to_act`, `deadline`"
+    lines.append(f"| {label} | {rest:.2f} | {rest / total:.0%} |")
+    lines += [
+        "",
+        f"Top {top} functions by own time (excluding the functions they call):",
+        "",
+        "| function | calls | own s | own share | cumulative s |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    rows = sorted(raw.items(), key=lambda item: item[1][2], reverse=True)[:top]
+    for (filename, lineno, name), (_, calls, own, cumulative, _) in rows:
+        lines.append(
+            f"| `{_where(filename, lineno, name)}` | {calls} | {own:.3f} | {own / total:.1%} "
+            f"| {cumulative:.3f} |"
+        )
+    return lines
+
+
+# --------------------------------------------------------------------------- reporting
+
+
+def section(
+    results: list[tuple[str, Result]],
+    workers: int,
+    info: dict[str, str],
+    stats: pstats.Stats | None,
+    profile_games: int,
+) -> str:
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        START,
+        "## Engine: complete bot games (`make bench`)",
+        "",
+        f"Written by `python -m bench.engine` on {now}; rerun it rather than editing this "
+        "section. Each game is played through the honest path: every bot decision is "
+        "`seat_view(state, seat, history=False)` then `bots.choose`, and every command goes "
+        "through `engine.execute`, validation included. Seconds are wall-clock, worker start-up "
+        "included.",
+        "",
+        "| machine | |",
+        "|---|---|",
+        *(f"| {key} | {value} |" for key, value in info.items()),
+        f"| worker processes | {workers} |",
+        "",
+        "| line-up | games | seconds | games/s | events/s | rounds/game | events/game "
+        "| mean final score, seats 0–3 |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for label, result in results:
+        totals = result.totals
+        means = ", ".join(f"{m:.1f}" for m in result.mean_scores)
+        lines.append(
+            f"| {label} | {totals.games} | {result.seconds:.2f} | {result.games_per_s:.0f} "
+            f"| {totals.events / result.seconds:,.0f} | {totals.rounds / totals.games:.1f} "
+            f"| {totals.events / totals.games:.0f} | {means} |"
+        )
+    default = results[0][1]
+    met = default.games_per_s >= TARGET_GAMES_PER_S
+    lines += [
+        "",
+        f"Target: at least {TARGET_GAMES_PER_S} complete games/s with the default line-up: "
+        f"**{'met' if met else 'not met'}** ({default.games_per_s:.0f} games/s).",
+    ]
+    if stats is not None:
+        lines += [
+            "",
+            "### Where the time goes",
+            "",
+            f"cProfile of {profile_games} games of the default line-up in one process. The "
+            "profiler adds a cost to every call, so code made of many small calls looks slower "
+            "than it is: read the shares as a guide, not as exact figures.",
+            "",
+            *profile_tables(stats),
+        ]
+    lines.append(END)
+    return "\n".join(lines)
+
+
+def write_section(text: str, doc: Path = DOC) -> None:
+    """Replace the engine section of ``doc`` (or add it, creating the file if needed)."""
+    current = doc.read_text() if doc.exists() else INTRO
+    if START in current and END in current:
+        before, rest = current.split(START, 1)
+        after = rest.split(END, 1)[1]
+        updated = before + text + after
+    else:
+        updated = current.rstrip("\n") + "\n\n" + text + "\n"
+    doc.parent.mkdir(parents=True, exist_ok=True)
+    doc.write_text(updated)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.engine", description=__doc__)
+    parser.add_argument("--games", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--profile-games", type=int, default=100)
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    args = parser.parse_args(argv)
+    info = machine()
+    results = []
+    for label, bots in LINEUPS:
+        result = simulate(args.games, seed=1, bots=bots, workers=args.workers)
+        print(f"{label}: {result.summary()}", flush=True)
+        results.append((label, result))
+    stats = None
+    if results[0][1].games_per_s < TARGET_GAMES_PER_S:
+        stats = profile(args.profile_games)
+    text = section(results, args.workers, info, stats, args.profile_games)
+    if args.no_write:
+        print(text)
+    else:
+        write_section(text)
+        print(f"wrote the engine section of {DOC.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
