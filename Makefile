@@ -39,12 +39,12 @@ SERVICES_REDIS_URL ?= redis://127.0.0.1:6379/0
 test: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q -m "not services"
 	$(MAKE) test-services
 
 test-services: venv
 	DATABASE_URL=$(SERVICES_DATABASE_URL) REDIS_URL=$(SERVICES_REDIS_URL) \
-		$(VENV)/bin/pytest -q rooms eventlog
+		$(VENV)/bin/pytest -q rooms eventlog tests/integration
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -124,7 +124,7 @@ def test_refusals_are_shown_and_the_hand_works_from_the_keyboard(open_context):
     page.evaluate(
         "() => { const b = document.getElementById('play-button'); b.disabled = false; b.click(); }"
     )
-    expect(page.locator("#play-error")).to_contain_text(f"You must play exactly {required} pieces")
+    expect(page.locator("#play-error")).to_contain_text(f"You must play exactly {required} piece")
     expect(page.locator("#table")).to_have_attribute("data-phase", "turn")
     expect(pieces).to_have_count(8)
 
