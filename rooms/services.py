@@ -375,9 +375,9 @@ async def _locked(room_id: str, fn: Callable[..., Any], *args: Any) -> Any:
         return await database_sync_to_async(fn)(room_id, *args)
 
 
-async def publish(written: Written | None) -> None:
+async def publish(written: Written | None, rooms: list[dict[str, Any]] | None = None) -> None:
     """Broadcast a write to the room (and the lobby when its summary changed), then schedule
-    its deadline in this process."""
+    its deadline in this process. ``rooms`` is the lobby list when the caller read it already."""
     if written is None or not written.events:
         return
     layer = get_channel_layer()
@@ -395,14 +395,20 @@ async def publish(written: Written | None) -> None:
     for freed in written.freed:
         await layer.group_send(group, {"type": "room.removed", **freed})
     if written.summary_changed:
-        rooms = await database_sync_to_async(room_list)()
+        if rooms is None:
+            rooms = await database_sync_to_async(room_list)()
         await layer.group_send(LOBBY_GROUP, {"type": "lobby.rooms", "rooms": rooms})
     _schedule(written.room_id, written.deadline_at)
 
 
 def publish_sync(written: Written | None) -> None:
-    """``publish`` from synchronous code (REST views)."""
-    async_to_sync(publish)(written)
+    """``publish`` from synchronous code (REST views). The lobby list is read here, in the
+    caller's thread and connection, not through ``database_sync_to_async`` (which would close
+    the caller's connection around its call)."""
+    if written is None or not written.events:
+        return
+    rooms = room_list() if written.summary_changed else None
+    async_to_sync(publish)(written, rooms)
 
 
 def _schedule(room_id: str, at: datetime | None) -> None:

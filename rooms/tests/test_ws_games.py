@@ -100,7 +100,8 @@ async def test_four_humans_and_a_spectator_full_game(ws, settings):
 
     async with asyncio.timeout(GAME_TIMEOUT):
         views = await asyncio.gather(
-            *(p.play_until(game_over) for p in players), spectator.until(game_over)
+            *(p.play_until(game_over) for p in players),
+            spectator.until(game_over, timeout=GAME_TIMEOUT),
         )
     final = views[-1]
     assert_final(final)

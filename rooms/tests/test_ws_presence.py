@@ -129,7 +129,7 @@ async def test_disconnect_and_reconnect_in_game(ws, settings, case):
     assert await seat_actions(room_id, 0, before, reconnected)  # the bot's, while she was away
     own = await seat_actions(room_id, 0, reconnected)
     assert any(r["type"] == "declared" for r in own) and any(r["type"] == "played" for r in own)
-    await spectator.until(game_over)
+    await spectator.until(game_over, timeout=GAME_TIMEOUT)
     await assert_secrecy(room_id, [alice, back, spectator])
 
 

@@ -144,3 +144,21 @@ async def test_resync_from_zero_returns_every_public_event(ws):
     await ann.ok("resync", version=-5)
     assert len((await ann.receive())["events"]) == version
     assert await room_version(created.room_id) == version
+
+
+@pytest.mark.parametrize("origin", [b"http://evil.example", b"null"])
+async def test_a_foreign_origin_is_refused(origin, ws):
+    """Only pages of the allowed hosts may open a socket (AllowedHostsOriginValidator)."""
+    from channels.testing import WebsocketCommunicator
+
+    from gameproject.asgi import application
+
+    created = await create_room("Ann", 3)
+    for path in (f"/ws/rooms/{created.room_id}/?token={created.token}", "/ws/lobby/"):
+        comm = WebsocketCommunicator(
+            application, path, headers=[(b"origin", origin), (b"host", b"127.0.0.1")]
+        )
+        connected, _ = await comm.connect()
+        assert not connected
+        await comm.disconnect()
+    assert await room_version(created.room_id) == created.version

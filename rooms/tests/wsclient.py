@@ -32,7 +32,7 @@ from rooms.models import Room
 
 HEADERS = [(b"origin", b"http://127.0.0.1"), (b"host", b"127.0.0.1")]
 TIMEOUT = 10.0
-GAME_TIMEOUT = 60.0
+GAME_TIMEOUT = 120.0
 CLOSE = "websocket.close"
 HOLD_SECONDS = 3600.0
 
