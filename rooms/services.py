@@ -148,7 +148,7 @@ def _commit(room: Room, old: GameState, events: list[Event], new: GameState) -> 
     if awaited != to_act(old) or room.pause_since == now or presence:
         room.due_since = now
     upcoming = None
-    if room.status in (RoomStatus.PLAYING,):
+    if room.status == RoomStatus.PLAYING:
         upcoming = next_deadline(
             new, pause_since=room.pause_since, due_since=room.due_since, timings=timings()
         )
@@ -176,11 +176,11 @@ def _commit(room: Room, old: GameState, events: list[Event], new: GameState) -> 
     )
 
 
-CommandMaker = Callable[[GameState, Room], "Command | list[Command] | None"]
+CommandMaker = Callable[[GameState, Room], "Command | None"]
 
 
 def _write(room_id: str, make: CommandMaker) -> Written | None:
-    """Run the command(s) ``make`` returns for the room's current state, as one write.
+    """Run the command ``make`` returns for the room's current state, as one write.
 
     ``make`` may return None (nothing to do: no write). A ``RuleError`` rolls everything back.
     """
@@ -190,15 +190,10 @@ def _write(room_id: str, make: CommandMaker) -> Written | None:
         except Room.DoesNotExist:
             raise RoomError("room_not_found", f"There is no room {room_id!r}.") from None
         old, _ = room_state(room_id, room.version)
-        made = make(old, room)
-        if made is None:
+        command = make(old, room)
+        if command is None:
             return None
-        commands = made if isinstance(made, list) else [made]
-        events: list[Event] = []
-        state = old
-        for command in commands:
-            more, state = execute(state, command)
-            events += more
+        events, state = execute(old, command)
         if not events:
             return Written(room_id=room_id, version=room.version, state=old)
         written = _commit(room, old, events, state)
