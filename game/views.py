@@ -179,11 +179,15 @@ def _common_view(state: GameState, history: bool, waiting_on: list[int]) -> dict
 
 
 def public_event(event: Event, seat: int | None) -> dict[str, Any]:
-    """An event as ``seat`` may see it: a deal shows only that seat's own hand, and the game's
-    seed (from which every deal can be computed) is never shown."""
+    """An event as ``seat`` may see it: a deal shows only that seat's own hand, another seat's
+    redeal answer is not shown, and the game's seed (from which every deal can be computed)
+    is never shown."""
     payload = event.payload
     if event.type == "game_started":
         payload = {k: v for k, v in payload.items() if k != "seed"}
+    elif event.type == "redeal_decided" and seat != payload["seat"]:
+        # Weak seats decide at once: nobody sees another's answer before the redeal is settled.
+        payload = {k: v for k, v in payload.items() if k != "accept"}
     elif event.type == "hands_dealt":
         payload = {k: v for k, v in payload.items() if k != "hands"}
         payload["hand_counts"] = [len(h) for h in event.payload["hands"]]

@@ -81,7 +81,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
                 return
         # Events since the client's last version (``?version=N``); a new client gets the view only.
         known = self._query("version")
-        since = int(known) if known and known.isdigit() else None
+        since = int(known) if known and known.isascii() and known.isdigit() else None
         await self._send_update(since=since, force=True)
 
     def _query(self, name: str) -> str | None:

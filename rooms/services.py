@@ -51,7 +51,6 @@ PROCESS_ID = uuid.uuid4().hex
 LOBBY_GROUP = "lobby"
 MAX_BOTS = 3
 _PAUSE_EVENTS = frozenset(("phase_change", "hands_dealt"))
-_PRESENCE_EVENTS = frozenset(("player_connected", "player_disconnected"))
 
 
 def room_group(room_id: str) -> str:
@@ -141,11 +140,10 @@ def _commit(room: Room, old: GameState, events: list[Event], new: GameState) -> 
     room.status = room_status(new)
     if any(e.type in _PAUSE_EVENTS for e in events):
         room.pause_since = now
-    # An awaited seat's clock restarts when it becomes due, and when its player leaves or comes
-    # back: the stand-in bot then thinks from that moment, not from the start of the turn.
-    awaited = to_act(new)
-    presence = any(e.type in _PRESENCE_EVENTS and e.payload["seat"] in awaited for e in events)
-    if awaited != to_act(old) or room.pause_since == now or presence:
+    # An awaited seat's clock starts when it becomes due; leaving and coming back does not
+    # restart it (a player could otherwise hold the table forever), so a player who goes away
+    # after the bot's thinking time is played for at once (RULES.md §6).
+    if to_act(new) != to_act(old) or room.pause_since == now:
         room.due_since = now
     upcoming = None
     if room.status == RoomStatus.PLAYING:
@@ -268,7 +266,7 @@ def room_act_sync(room_id: str, seat: int | None, action: str, args: dict[str, A
     def make(state: GameState, room: Room) -> Command:
         command_args = dict(args)
         if action == "start_game":
-            command_args["seed"] = room.seed if room.seed is not None else secrets.randbits(31)
+            command_args["seed"] = room.seed if room.seed is not None else secrets.randbits(63)
         return Command(action, seat, command_args, at=_now_ts())
 
     written = _write(room_id, make)
@@ -300,11 +298,22 @@ def room_fire_sync(room_id: str) -> Written | None:
     return _write(room_id, make)
 
 
-def room_close_sync(room_id: str, reason: str) -> Written | None:
-    return _write(
-        room_id,
-        lambda state, room: None if state.closed else Command("close", None, {"reason": reason}),
-    )
+def room_close_sync(
+    room_id: str, reason: str, idle_before: datetime | None = None
+) -> Written | None:
+    """Close a room. With ``idle_before`` (the sweeper), only if it is still abandoned, or
+    finished, since before then: checked on the locked row, as a player may have come back."""
+
+    def make(state: GameState, room: Room) -> Command | None:
+        if state.closed:
+            return None
+        if idle_before is not None:
+            since = room.finished_at if reason == "finished" else room.empty_since
+            if since is None or since >= idle_before:
+                return None
+        return Command("close", None, {"reason": reason})
+
+    return _write(room_id, make)
 
 
 def presence_add_sync(room_id: str, token: str, channel_name: str) -> tuple[int, Written | None]:
@@ -333,10 +342,11 @@ def presence_remove_sync(room_id: str, seat: int, channel_name: str) -> Written 
     """A seat's socket closed: the seat is away once its last socket is gone."""
     with transaction.atomic():
         Presence.objects.filter(channel_name=channel_name).delete()
-        if Presence.objects.filter(room_id=room_id, seat=seat).exists():
-            return None
 
         def make(state: GameState, room: Room) -> Command | None:
+            # Under the room lock: another process may be adding a socket of this seat.
+            if Presence.objects.filter(room_id=room_id, seat=seat).exists():
+                return None
             player = state.seats[seat]
             if state.closed or not player.is_human or not player.connected:
                 return None
@@ -353,7 +363,7 @@ def presence_touch_sync() -> None:
 # --------------------------------------------------------------------------- async side
 
 
-_timers: dict[str, asyncio.TimerHandle] = {}
+_timers: dict[str, tuple[int, asyncio.TimerHandle]] = {}
 _tasks: set[asyncio.Task[Any]] = set()
 _locks: dict[str, asyncio.Lock] = {}
 
@@ -375,6 +385,16 @@ async def publish(written: Written | None, rooms: list[dict[str, Any]] | None = 
     its deadline in this process. ``rooms`` is the lobby list when the caller read it already."""
     if written is None or not written.events:
         return
+    _schedule(written.room_id, written.version, written.deadline_at)
+    try:
+        await _broadcast(written, rooms)
+    except Exception:
+        # The write is committed: a failed broadcast must not turn it into an error. Clients
+        # catch up at their next update (or resync); the deadline is scheduled already.
+        log.exception("broadcasting version %s of room %s failed", written.version, written.room_id)
+
+
+async def _broadcast(written: Written, rooms: list[dict[str, Any]] | None) -> None:
     layer = get_channel_layer()
     deadline = written.deadline_at.isoformat() if written.deadline_at else None
     group = room_group(written.room_id)
@@ -393,7 +413,6 @@ async def publish(written: Written | None, rooms: list[dict[str, Any]] | None = 
         if rooms is None:
             rooms = await database_sync_to_async(room_list)()
         await layer.group_send(LOBBY_GROUP, {"type": "lobby.rooms", "rooms": rooms})
-    _schedule(written.room_id, written.deadline_at)
 
 
 def publish_sync(written: Written | None) -> None:
@@ -402,19 +421,28 @@ def publish_sync(written: Written | None) -> None:
     the caller's connection around its call)."""
     if written is None or not written.events:
         return
-    rooms = room_list() if written.summary_changed else None
+    try:
+        rooms = room_list() if written.summary_changed else None
+    except Exception:
+        log.exception("reading the lobby list failed")
+        rooms = None
     async_to_sync(publish)(written, rooms)
 
 
-def _schedule(room_id: str, at: datetime | None) -> None:
-    old = _timers.pop(room_id, None)
+def _schedule(room_id: str, version: int, at: datetime | None) -> None:
+    """Replace the room's local timer with the deadline of ``version``, unless a newer write of
+    the room already scheduled its own (broadcasts may finish out of order)."""
+    old = _timers.get(room_id)
     if old is not None:
-        old.cancel()
+        if old[0] > version:
+            return
+        old[1].cancel()
+        del _timers[room_id]
     if at is None:
         return
     loop = asyncio.get_running_loop()
     delay = max(0.0, (at - timezone.now()).total_seconds())
-    _timers[room_id] = loop.call_later(delay, _spawn_fire, room_id)
+    _timers[room_id] = (version, loop.call_later(delay, _spawn_fire, room_id))
 
 
 def _spawn_fire(room_id: str) -> None:
@@ -449,7 +477,7 @@ async def room_disconnect(room_id: str, seat: int, channel_name: str) -> None:
 
 async def shutdown() -> None:
     """Cancel this process's timers and wait for running fires (tests, clean exits)."""
-    for handle in _timers.values():
+    for _, handle in _timers.values():
         handle.cancel()
     _timers.clear()
     if _tasks:
@@ -485,8 +513,12 @@ def _stale_presences_sync() -> list[tuple[str, int, str]]:
     return list(stale.values_list("room_id", "seat", "channel_name"))
 
 
+def _abandon_limit() -> datetime:
+    return timezone.now() - timedelta(seconds=settings.LIAPTUI_ABANDON_AFTER)
+
+
 def _abandoned_rooms_sync() -> list[tuple[str, str]]:
-    limit = timezone.now() - timedelta(seconds=settings.LIAPTUI_ABANDON_AFTER)
+    limit = _abandon_limit()
     open_rooms = Room.objects.exclude(status=RoomStatus.CLOSED)
     finished = open_rooms.filter(finished_at__lt=limit).values_list("id", flat=True)
     empty = open_rooms.filter(empty_since__lt=limit).values_list("id", flat=True)
@@ -501,7 +533,7 @@ async def sweep_once() -> None:
     for room_id in await database_sync_to_async(_due_rooms_sync)():
         await room_fire(room_id)
     for room_id, reason in await database_sync_to_async(_abandoned_rooms_sync)():
-        await publish(await _locked(room_id, room_close_sync, reason))
+        await publish(await _locked(room_id, room_close_sync, reason, _abandon_limit()))
 
 
 _sweeper: asyncio.Task[None] | None = None

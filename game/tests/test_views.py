@@ -343,3 +343,13 @@ def test_changing_a_game_over_view_never_changes_the_state():
     snapshot = copy.deepcopy(state)
     scribble(seat_view(state, 1))
     assert state == snapshot
+
+
+def test_a_redeal_answer_is_shown_only_to_the_seat_that_gave_it():
+    from game.state import Event
+
+    decided = Event("redeal_decided", {"seat": 2, "accept": True}, 2)
+    assert public_event(decided, 2)["payload"] == {"seat": 2, "accept": True}
+    for other in (0, 1, 3, None):
+        assert public_event(decided, other)["payload"] == {"seat": 2}
+    assert decided.payload == {"seat": 2, "accept": True}  # the logged event keeps it

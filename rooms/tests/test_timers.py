@@ -127,3 +127,16 @@ async def test_sweeper_fires_overdue_deadlines_of_rooms_this_process_never_sched
     after = (await database_sync_to_async(Room.objects.get)(pk=created.room_id)).version
     assert after > before
     await services.shutdown()
+
+
+@pytest.mark.django_db
+def test_the_sweeper_closes_only_rooms_still_abandoned_on_the_locked_row(settings):
+    room_id = services.room_create_sync("Ann", 0).room_id
+    limit = timezone.now() - timedelta(seconds=settings.LIAPTUI_ABANDON_AFTER)
+    # Found abandoned a moment ago, but someone came back since: empty_since is recent again.
+    Room.objects.filter(pk=room_id).update(empty_since=timezone.now())
+    assert services.room_close_sync(room_id, "abandoned", limit) is None
+    assert Room.objects.get(pk=room_id).status == RoomStatus.WAITING
+    Room.objects.filter(pk=room_id).update(empty_since=limit - timedelta(seconds=1))
+    assert services.room_close_sync(room_id, "abandoned", limit) is not None
+    assert Room.objects.get(pk=room_id).status == RoomStatus.CLOSED

@@ -108,7 +108,7 @@ export function describeEvent(view, event) {
     case "game_started": return "The game started.";
     case "phase_change": return p.phase === "preparation" ? `Round ${p.round}.` : null;
     case "hands_dealt": return `Hands dealt; ${who(p.starter)} starts.${p.weak && p.weak.length ? ` Weak hands: ${p.weak.map(who).join(", ")}.` : ""}`;
-    case "redeal_decided": return `${who(p.seat)} ${p.accept ? "asks for a redeal" : "keeps the hand"}${p.timed_out ? " (time ran out)" : ""}.`;
+    case "redeal_decided": return `${who(p.seat)} ${p.accept === undefined ? "has decided" : p.accept ? "asks for a redeal" : "keeps the hand"}${p.timed_out ? " (time ran out)" : ""}.`;
     case "redeal": return `Redeal for ${who(p.seat)}: the round now counts ×${p.multiplier}.`;
     case "declared": return `${who(p.seat)} declared ${p.value}.`;
     case "played": return `${who(p.seat)} played ${p.pieces.length} (${typeLabel(p.play_type)}).`;
