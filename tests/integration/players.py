@@ -91,6 +91,10 @@ class Player:
             await self.act(ws)
 
     async def first_update(self, ws: ClientConnection) -> dict[str, Any]:
+        """The update a new connection starts with. A request left unanswered on an earlier
+        connection (the server went away) never will be: forget it, as a browser does."""
+        self.pending = None
+        self.acted_at = -1
         message = json.loads(await asyncio.wait_for(ws.recv(), 10))
         assert message["type"] == "update", message
         self.handle(message)
