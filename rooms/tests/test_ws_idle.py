@@ -4,7 +4,9 @@ action (RULES.md §6), and keeps the seat: the next action is theirs again."""
 from __future__ import annotations
 
 import pytest
+from channels.db import database_sync_to_async
 
+from rooms import services
 from rooms.tests.wsclient import create_room, event_rows, hold
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -32,3 +34,5 @@ async def test_an_idle_human_gets_a_bot_move_and_keeps_the_seat(settings, ws):
     view = await ann.until(lambda v: 0 in v["to_act"] and v["legal"]["play"], timeout=30)
     reply = await ann.act()
     assert reply is not None and reply["type"] == "ack", reply
+    # The game would go on without her once her socket closes: end it here.
+    await database_sync_to_async(services.room_close_sync)(created.room_id, "test over")
