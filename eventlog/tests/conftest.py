@@ -17,15 +17,10 @@ SHORT_GAME_SEED = 28
 
 @pytest.fixture(autouse=True)
 def eventlog_settings(settings):
-    """On top of the suite-wide ``instant_rooms`` (repeated here so these tests stand alone):
-    seeds allowed, and a fast password hasher for admin_client and the staff users."""
-    settings.LIAPTUI_TIME_SCALE = 0
-    settings.LIAPTUI_SWEEP_INTERVAL = 0
+    """On top of the suite-wide ``instant_rooms`` (top-level conftest.py): seeds allowed, and a
+    fast password hasher for admin_client and the staff users."""
     settings.LIAPTUI_ALLOW_SEED = True
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    services.cache_clear()
-    yield
-    services.cache_clear()
 
 
 def fire_until(
