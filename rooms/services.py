@@ -366,6 +366,8 @@ def presence_touch_sync() -> None:
 _timers: dict[str, tuple[int, asyncio.TimerHandle]] = {}
 _tasks: set[asyncio.Task[Any]] = set()
 _locks: dict[str, asyncio.Lock] = {}
+# While ``shutdown`` drains the running fires, their writes schedule nothing new.
+_stopping = False
 
 
 def _lock(room_id: str) -> asyncio.Lock:
@@ -432,6 +434,8 @@ def publish_sync(written: Written | None) -> None:
 def _schedule(room_id: str, version: int, at: datetime | None) -> None:
     """Replace the room's local timer with the deadline of ``version``, unless a newer write of
     the room already scheduled its own (broadcasts may finish out of order)."""
+    if _stopping:
+        return
     old = _timers.get(room_id)
     if old is not None:
         if old[0] > version:
@@ -476,13 +480,22 @@ async def room_disconnect(room_id: str, seat: int, channel_name: str) -> None:
 
 
 async def shutdown() -> None:
-    """Cancel this process's timers and wait for running fires (tests, clean exits)."""
-    for _, handle in _timers.values():
-        handle.cancel()
-    _timers.clear()
-    if _tasks:
-        await asyncio.gather(*list(_tasks), return_exceptions=True)
-    _locks.clear()
+    """Stop this process's timers and wait until no fire is running (tests, clean exits).
+
+    Fires still running when it starts schedule nothing new, so a game of bots does not go on
+    playing behind it. The deadlines stay on the room rows: any process's sweeper fires them
+    later. The service works again once this returns."""
+    global _stopping
+    _stopping = True
+    try:
+        for _, handle in _timers.values():
+            handle.cancel()
+        _timers.clear()
+        while _tasks:
+            await asyncio.gather(*list(_tasks), return_exceptions=True)
+        _locks.clear()
+    finally:
+        _stopping = False
 
 
 # --------------------------------------------------------------------------- sweeping

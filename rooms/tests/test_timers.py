@@ -140,3 +140,29 @@ def test_the_sweeper_closes_only_rooms_still_abandoned_on_the_locked_row(setting
     Room.objects.filter(pk=room_id).update(empty_since=limit - timedelta(seconds=1))
     assert services.room_close_sync(room_id, "abandoned", limit) is not None
     assert Room.objects.get(pk=room_id).status == RoomStatus.CLOSED
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_shutdown_stops_a_game_of_bots_that_plays_on_its_own(ws):
+    """Fires still running when ``shutdown`` starts schedule nothing new: once it returns, no
+    timer or fire is left and the room stops moving (a test's database flush relies on it)."""
+    import asyncio
+
+    created = await database_sync_to_async(services.room_create_sync)("Ann", 3)
+    ann = await ws.seat(created)
+    await ann.ok("start_game")
+    await ann.close()  # a bot plays her seat too: the game runs on timers alone
+    version = database_sync_to_async(lambda: Room.objects.get(pk=created.room_id).version)
+    left = await version()
+    for _ in range(500):
+        if await version() > left + 40:
+            break
+        await asyncio.sleep(0.01)
+    assert await version() > left + 40, "the bots did not play on their own"
+    await services.shutdown()
+    stopped = await version()
+    assert not services._timers and not services._tasks
+    await asyncio.sleep(0.3)
+    assert await version() == stopped
+    room = await database_sync_to_async(Room.objects.get)(pk=created.room_id)
+    assert room.status != RoomStatus.CLOSED and room.deadline_at is not None

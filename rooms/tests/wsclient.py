@@ -240,15 +240,6 @@ class Sockets:
             await client.close()
 
 
-async def stop_rooms() -> None:
-    """Cancel the room service's timers and wait for running fires, until none is left (a fire
-    that was running may have scheduled the next one)."""
-    for _ in range(100):
-        await services.shutdown()
-        if not getattr(services, "_timers", None) and not getattr(services, "_tasks", None):
-            return
-
-
 @pytest.fixture
 async def ws():
     sockets = Sockets()
@@ -256,7 +247,7 @@ async def ws():
         yield sockets
     finally:
         await sockets.close_all()
-        await stop_rooms()
+        await services.shutdown()
 
 
 # ---------------------------------------------------------------------- rooms and the database
