@@ -8,8 +8,9 @@ greedy, through ``game.simulate`` in this process (split over the same worker pr
 section of docs/benchmarks.md. When the default line-up plays fewer than 200 games/s (the
 target), the section also shows where the time goes: a cProfile of one process.
 
-Every game takes the honest path: each bot decision is ``seat_view(state, seat, history=False)``
-then ``bots.choose``, and every command goes through ``engine.execute``, validation included.
+Every game takes the honest path of a room: each bot decision is ``bot_view(state, seat)`` (the
+part of the seat's view a bot reads, as the room service builds it) then ``bots.choose``, and
+every command goes through ``engine.execute``, validation included.
 """
 
 from __future__ import annotations
@@ -143,9 +144,9 @@ def section(
         "",
         f"Written by `python -m bench.engine` on {now}; rerun it rather than editing this "
         "section. Each game is played through the honest path: every bot decision is "
-        "`seat_view(state, seat, history=False)` then `bots.choose`, and every command goes "
-        "through `engine.execute`, validation included. Seconds are wall-clock, worker start-up "
-        "included.",
+        "`bot_view(state, seat)` (as the room service builds it) then `bots.choose`, and every "
+        "command goes through `engine.execute`, validation included. Seconds are wall-clock, "
+        "worker start-up included.",
         "",
         "| machine | |",
         "|---|---|",

@@ -524,6 +524,8 @@ def _check_kinds(pieces: Any) -> None:
 
 def _holds(hand: tuple[str, ...], pieces: list[str]) -> bool:
     """Whether ``hand`` contains ``pieces``, counting repeats."""
+    if len(pieces) == 1:  # most plays are singles
+        return pieces[0] in hand
     rest = list(hand)
     try:
         for piece in pieces:

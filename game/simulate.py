@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from .bots import choose
 from .engine import deadline, execute, to_act
 from .state import Command, Event, GameState, Phase
-from .views import seat_view
+from .views import bot_view
 
 DEFAULT_BOTS = ("smart", "smart", "smart", "smart")
 
@@ -50,7 +50,7 @@ def play_game(
         waiting = to_act(state)
         if waiting:
             seat = waiting[0]
-            command = choose(seat_view(state, seat, history=False), bots[seat])
+            command = choose(bot_view(state, seat), bots[seat])
             assert command is not None
         else:
             wanted = deadline(state)

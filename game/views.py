@@ -1,8 +1,8 @@
 """What one seat may see (DESIGN.md §6): its own hand and nothing of the others' but counts.
 
-``seat_view`` is the ``view`` field of every ``update`` message; ``public_event`` strips the
-secrets of an event before it goes to a seat or a spectator. ``omniscient_view`` is for staff
-(debug API and replay) only.
+``seat_view`` is the ``view`` field of every ``update`` message, and ``bot_view`` the part of it
+a bot decides from; ``public_event`` strips the secrets of an event before it goes to a seat or a
+spectator. ``omniscient_view`` is for staff (debug API and replay) only.
 """
 
 from __future__ import annotations
@@ -116,11 +116,10 @@ def _legal(state: GameState, seat: int | None, waiting_on: list[int]) -> dict[st
     return result
 
 
-def seat_view(state: GameState, seat: int | None, *, history: bool = True) -> dict[str, Any]:
-    """The table as ``seat`` sees it (``None``: a spectator, who sees no hand). Without
-    ``history`` the past rounds are left out (bots do not read them)."""
+def seat_view(state: GameState, seat: int | None) -> dict[str, Any]:
+    """The table as ``seat`` sees it (``None``: a spectator, who sees no hand)."""
     waiting_on = to_act(state)
-    view = _common_view(state, history, waiting_on)
+    view = _common_view(state, waiting_on)
     you = None
     if seat is not None:
         you = {"seat": seat, "hand": list(state.seats[seat].hand)}
@@ -129,16 +128,30 @@ def seat_view(state: GameState, seat: int | None, *, history: bool = True) -> di
     return view
 
 
+def bot_view(state: GameState, seat: int) -> dict[str, Any]:
+    """The part of ``seat_view(state, seat)`` that a bot reads: the same values at the same
+    places (each seat reduced to its declaration and piles), and nothing else. Bots decide
+    hundreds of times a game, in the simulator and in every room, and most of a full view is
+    the public table they never look at. ``bots.choose`` accepts either view."""
+    return {
+        "starter": state.starter,
+        "seats": [{"declared": s.declared, "piles": s.piles} for s in state.seats],
+        "turn": _turn(state.turn),
+        "you": {"seat": seat, "hand": list(state.seats[seat].hand)},
+        "legal": _legal(state, seat, to_act(state)),
+    }
+
+
 def omniscient_view(state: GameState) -> dict[str, Any]:
     """Everything, hands included: for staff replay and the debug API only."""
-    view = _common_view(state, True, to_act(state))
+    view = _common_view(state, to_act(state))
     view["hands"] = [list(s.hand) for s in state.seats]
     view["seed"] = state.seed
     view["redeal_choices"] = list(state.redeal_choices)
     return view
 
 
-def _common_view(state: GameState, history: bool, waiting_on: list[int]) -> dict[str, Any]:
+def _common_view(state: GameState, waiting_on: list[int]) -> dict[str, Any]:
     config = state.config
     choices = state.redeal_choices
     return {
@@ -170,11 +183,10 @@ def _common_view(state: GameState, history: bool, waiting_on: list[int]) -> dict
                 "scores": list(r.scores),
             }
             for r in state.history
-        ]
-        if history
-        else [],
+        ],
         "winners": list(state.winners),
-        "result": copy.deepcopy(state.result),  # views are the caller's to change
+        # Views are the caller's to change.
+        "result": None if state.result is None else copy.deepcopy(state.result),
     }
 
 

@@ -36,7 +36,7 @@ from game.bots import choose
 from game.engine import DEFAULT_BOT, execute, to_act
 from game.errors import RuleError
 from game.state import Command, Event, GameState, Phase
-from game.views import seat_view
+from game.views import bot_view
 
 from .errors import RoomError
 from .models import Presence, Room, RoomStatus, SeatToken
@@ -276,7 +276,7 @@ def room_act_sync(room_id: str, seat: int | None, action: str, args: dict[str, A
 
 def _bot_command(state: GameState, seat: int, at: float) -> Command:
     strategy = state.seats[seat].bot or DEFAULT_BOT
-    command = choose(seat_view(state, seat, history=False), strategy)
+    command = choose(bot_view(state, seat), strategy)
     if command is None:
         raise RuntimeError(f"bot for seat {seat} has nothing to do in {state.phase}")
     return Command(command.type, command.seat, command.args, at=at)

@@ -8,10 +8,11 @@ from collections import Counter
 
 import pytest
 
+from game.bots import choose
 from game.engine import execute, to_act
 from game.simulate import play_game
 from game.state import GameState, Phase, evolve
-from game.views import legal, omniscient_view, public_event, seat_view
+from game.views import bot_view, legal, omniscient_view, public_event, seat_view
 
 from .helpers import (
     KINDS,
@@ -353,3 +354,37 @@ def test_a_redeal_answer_is_shown_only_to_the_seat_that_gave_it():
     for other in (0, 1, 3, None):
         assert public_event(decided, other)["payload"] == {"seat": 2}
     assert decided.payload == {"seat": 2, "accept": True}  # the logged event keeps it
+
+
+def _projection(part: object, whole: object, path: tuple = ()) -> None:
+    """``part`` holds only what ``whole`` holds at the same places: dicts have a subset of the
+    keys, lists the same length, and every value is the same."""
+    if isinstance(part, dict):
+        assert isinstance(whole, dict), path
+        for key, value in part.items():
+            assert key in whole, (*path, key)
+            _projection(value, whole[key], (*path, key))
+    elif isinstance(part, list):
+        assert isinstance(whole, list) and len(part) == len(whole), path
+        for i, (a, b) in enumerate(zip(part, whole, strict=True)):
+            _projection(a, b, (*path, i))
+    else:
+        assert part == whole, path
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_bot_view_is_a_projection_of_the_seat_view_and_bots_decide_the_same_on_both(seed):
+    decisions = 0
+    for _, state in play_game(seed, ("smart", "greedy", "smart", "greedy")):
+        for seat in range(4):
+            full, part = seat_view(state, seat), bot_view(state, seat)
+            _projection(part, full)
+            assert part["seats"][seat] == {
+                "declared": full["seats"][seat]["declared"],
+                "piles": full["seats"][seat]["piles"],
+            }
+            for strategy in ("smart", "greedy"):
+                command = choose(part, strategy)
+                assert command == choose(full, strategy)
+                decisions += command is not None
+    assert decisions > 500
