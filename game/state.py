@@ -1,17 +1,23 @@
-"""The game state: small frozen dataclasses, changed only by ``engine.apply``.
+"""The game state: small immutable records, changed only by ``engine.apply``.
 
 ``GameState`` and ``SeatState`` are the records the fold copies on every event, so they keep their
 fields in an instance ``__dict__`` (no ``__slots__``): ``evolve`` then copies one with a dict copy
 instead of one ``setattr`` per field. They are still frozen: assigning a field raises.
+``Command``, ``Event``, ``Play``, ``Turn`` and ``LastTurn`` are created afresh on almost every
+command or event, so they are named tuples: as immutable, and built at the speed of a tuple rather
+than through a frozen dataclass's ``__init__``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, TypeVar
+from types import MappingProxyType
+from typing import Any, NamedTuple, TypeVar
 
 T = TypeVar("T")
+_NO_ARGS: Mapping[str, Any] = MappingProxyType({})
 _setattr = object.__setattr__
 _new = object.__new__
 
@@ -38,22 +44,20 @@ class Config:
     win_score: int = 50
 
 
-@dataclass(frozen=True, slots=True)
-class Command:
+class Command(NamedTuple):
     """Something a seat (or the room service, ``seat=None``) asks of the game.
 
     ``at`` is the wall-clock time the service received it; the engine only copies it into events
-    (for the game's duration) and never reads a clock itself.
+    (for the game's duration) and never reads a clock itself. ``args`` is read-only by default.
     """
 
     type: str
     seat: int | None = None
-    args: dict[str, Any] = field(default_factory=dict)
+    args: Mapping[str, Any] = _NO_ARGS
     at: float | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+class Event(NamedTuple):
     """One fact in a room's history. ``actor`` is the seat that caused it, ``None`` for the
     system. The payload is plain JSON."""
 
@@ -88,15 +92,13 @@ class SeatState:
         return self.taken and self.bot is None
 
 
-@dataclass(frozen=True, slots=True)
-class Play:
+class Play(NamedTuple):
     seat: int
     pieces: tuple[str, ...]
     play_type: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class Turn:
+class Turn(NamedTuple):
     number: int
     leader: int
     plays: tuple[Play, ...] = ()
@@ -111,8 +113,7 @@ class Turn:
         return (self.leader + len(self.plays)) % SEATS if len(self.plays) < SEATS else None
 
 
-@dataclass(frozen=True, slots=True)
-class LastTurn:
+class LastTurn(NamedTuple):
     number: int
     winner: int
     play_type: str | None
