@@ -122,6 +122,8 @@ def is_game_over(state: GameState) -> bool:
 class _Recorder:
     """Collects the events of one command, applying each so later steps see its effect."""
 
+    __slots__ = ("events", "state")
+
     def __init__(self, state: GameState) -> None:
         self.state = state
         self.events: list[Event] = []
