@@ -49,6 +49,7 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(autouse=True)
 def instant_rooms(settings):
     from rooms import services
+    from rooms.db import close_connections
 
     settings.LIAPTUI_TIME_SCALE = 0
     settings.LIAPTUI_SWEEP_INTERVAL = 0
@@ -60,3 +61,6 @@ def instant_rooms(settings):
     services.cache_clear()
     yield
     services.cache_clear()
+    # The room service's database thread keeps its connection between calls; nothing may hold
+    # one when pytest-django flushes or drops the test database.
+    close_connections()

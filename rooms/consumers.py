@@ -7,7 +7,6 @@ import time
 from typing import Any
 from urllib.parse import parse_qs
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
@@ -17,6 +16,7 @@ from game.state import Event
 from game.views import public_event, seat_view
 
 from . import services
+from .db import db_async
 from .errors import RoomError
 from .models import Room
 from .protocol import LOCAL_ACTIONS, MAX_FRAME_BYTES, ProtocolError, RateLimiter, parse_action
@@ -39,7 +39,7 @@ class LobbyConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self) -> None:
         await self.channel_layer.group_add(services.LOBBY_GROUP, self.channel_name)
         await self.accept()
-        rooms = await database_sync_to_async(room_list)()
+        rooms = await db_async(room_list)()
         await self.send_json({"type": "rooms", "rooms": rooms})
 
     async def disconnect(self, code: int) -> None:
@@ -67,7 +67,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         self.limiter = RateLimiter(settings.LIAPTUI_WS_RATE, settings.LIAPTUI_WS_BURST)
         token = await self._token()
         await self.accept()
-        if not await database_sync_to_async(Room.objects.filter(pk=self.room_id).exists)():
+        if not await db_async(Room.objects.filter(pk=self.room_id).exists)():
             await self._send_error(None, "room_not_found", f"There is no room {self.room_id!r}.")
             await self.close(code=CLOSE_NO_ROOM)
             return
@@ -94,7 +94,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         session = self.scope.get("session")
         if token or session is None:
             return token
-        return await database_sync_to_async(session.get)(session_key(self.room_id))
+        return await db_async(session.get)(session_key(self.room_id))
 
     async def disconnect(self, code: int) -> None:
         if not hasattr(self, "room_id"):
@@ -128,12 +128,14 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
                 await self._send_update(since=max(0, args["version"]), force=True)
             return
         try:
-            await services.room_act(self.room_id, self.seat, action, args)
+            written = await services.room_act(self.room_id, self.seat, action, args)
         except (RuleError, RoomError) as error:
             await self._send_error(request_id, error.code, error.message)
             return
         # The update comes before the ack, so an acknowledged action is already in the view.
-        await self._send_update(since=self.version)
+        # It is built from the write itself (the room is read again only when this socket
+        # had not caught up with the versions before it).
+        await self._send_update(since=self.version, broadcast=services.update_message(written))
         await self.send_json({"type": "ack", "request_id": request_id})
         if action == "leave":
             self.leaving = True  # the ack said it all: no "removed" notice to this socket
@@ -181,7 +183,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
                     broadcast["version"],
                 )
         if events is None or state is None:
-            state, version, events, deadline = await database_sync_to_async(self._load)(since)
+            state, version, events, deadline = await db_async(self._load)(since)
         return {
             "type": "update",
             "version": version,

@@ -6,8 +6,8 @@ command means, appends the events with the next sequence numbers, and moves the 
 status, summary and deadline. After the commit the events are broadcast to the room's group and
 the deadline is scheduled. Consumers and REST views call the functions below and nothing else.
 
-The synchronous ``*_sync`` functions do the database work (called through
-``database_sync_to_async`` from async code); the async ones add the broadcast and the timers.
+The synchronous ``*_sync`` functions do the database work (called through ``db.db_async`` from
+async code, in the service's database thread); the async ones add the broadcast and the timers.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from asgiref.sync import async_to_sync
-from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
@@ -38,6 +37,7 @@ from game.errors import RuleError
 from game.state import Command, Event, GameState, Phase
 from game.views import bot_view
 
+from .db import db_async
 from .errors import RoomError
 from .models import Presence, Room, RoomStatus, SeatToken
 from .selectors import room_list, room_status, room_summary, seat_for_token
@@ -379,7 +379,7 @@ def _lock(room_id: str) -> asyncio.Lock:
 
 async def _locked(room_id: str, fn: Callable[..., Any], *args: Any) -> Any:
     async with _lock(room_id):
-        return await database_sync_to_async(fn)(room_id, *args)
+        return await db_async(fn)(room_id, *args)
 
 
 async def publish(written: Written | None, rooms: list[dict[str, Any]] | None = None) -> None:
@@ -396,24 +396,25 @@ async def publish(written: Written | None, rooms: list[dict[str, Any]] | None = 
         log.exception("broadcasting version %s of room %s failed", written.version, written.room_id)
 
 
+def update_message(written: Written) -> dict[str, Any]:
+    """The ``room.update`` a write broadcasts to the room's consumers."""
+    return {
+        "type": "room.update",
+        "version": written.version,
+        "events": written.events,
+        "deadline": written.deadline_at.isoformat() if written.deadline_at else None,
+    }
+
+
 async def _broadcast(written: Written, rooms: list[dict[str, Any]] | None) -> None:
     layer = get_channel_layer()
-    deadline = written.deadline_at.isoformat() if written.deadline_at else None
     group = room_group(written.room_id)
-    await layer.group_send(
-        group,
-        {
-            "type": "room.update",
-            "version": written.version,
-            "events": written.events,
-            "deadline": deadline,
-        },
-    )
+    await layer.group_send(group, update_message(written))
     for freed in written.freed:
         await layer.group_send(group, {"type": "room.removed", **freed})
     if written.summary_changed:
         if rooms is None:
-            rooms = await database_sync_to_async(room_list)()
+            rooms = await db_async(room_list)()
         await layer.group_send(LOBBY_GROUP, {"type": "lobby.rooms", "rooms": rooms})
 
 
@@ -464,9 +465,12 @@ async def room_fire(room_id: str) -> None:
         log.exception("firing the deadline of room %s failed", room_id)
 
 
-async def room_act(room_id: str, seat: int | None, action: str, args: dict[str, Any]) -> None:
-    """Run a player's action; raises ``RuleError``/``RoomError`` when refused (nothing changed)."""
-    await publish(await _locked(room_id, room_act_sync, seat, action, args))
+async def room_act(room_id: str, seat: int | None, action: str, args: dict[str, Any]) -> Written:
+    """Run a player's action; raises ``RuleError``/``RoomError`` when refused (nothing changed).
+    Returns the write, so the caller can answer from it without reading the room again."""
+    written = await _locked(room_id, room_act_sync, seat, action, args)
+    await publish(written)
+    return written
 
 
 async def room_connect(room_id: str, token: str, channel_name: str) -> int:
@@ -541,11 +545,11 @@ def _abandoned_rooms_sync() -> list[tuple[str, str]]:
 async def sweep_once() -> None:
     """Fire overdue deadlines (of any process), drop sockets of dead processes, close rooms
     nobody is in. Safe to run in every process at once."""
-    for room_id, seat, channel in await database_sync_to_async(_stale_presences_sync)():
+    for room_id, seat, channel in await db_async(_stale_presences_sync)():
         await room_disconnect(room_id, seat, channel)
-    for room_id in await database_sync_to_async(_due_rooms_sync)():
+    for room_id in await db_async(_due_rooms_sync)():
         await room_fire(room_id)
-    for room_id, reason in await database_sync_to_async(_abandoned_rooms_sync)():
+    for room_id, reason in await db_async(_abandoned_rooms_sync)():
         await publish(await _locked(room_id, room_close_sync, reason, _abandon_limit()))
 
 
@@ -591,4 +595,5 @@ __all__ = [
     "room_state",
     "shutdown",
     "sweep_once",
+    "update_message",
 ]
