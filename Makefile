@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
 
-.PHONY: help venv run migrate test test-services lint format bench clean distclean
+.PHONY: help venv run migrate test test-services lint format bench bench-engine bench-load clean distclean
 
 help:
 	@echo "make run     - set up, migrate, serve on http://127.0.0.1:8000 (DEBUG on)"
@@ -14,7 +14,10 @@ help:
 	@echo "               the room and event-log tests on PostgreSQL + Redis)"
 	@echo "make lint    - ruff check"
 	@echo "make format  - ruff format and ruff check --fix"
-	@echo "make bench   - engine benchmark: 1000 bot games per line-up, into docs/benchmarks.md"
+	@echo "make bench   - both benchmarks below, into docs/benchmarks.md"
+	@echo "make bench-engine - 1000 bot games per line-up in the engine alone"
+	@echo "make bench-load   - 20 rooms at once over WebSockets against daphne (SQLite, then"
+	@echo "                    PostgreSQL + Redis)"
 	@echo "make clean   - remove caches and collected static files (keeps .venv and the db)"
 
 venv: $(STAMP)
@@ -53,8 +56,13 @@ format: venv
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench: venv
+bench: bench-engine bench-load
+
+bench-engine: venv
 	$(PY) -m bench.engine
+
+bench-load: venv
+	DATABASE_URL=$(SERVICES_DATABASE_URL) REDIS_URL=$(SERVICES_REDIS_URL) $(PY) -m bench.load
 
 clean:
 	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -exec rm -rf {} +

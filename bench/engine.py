@@ -18,13 +18,12 @@ from __future__ import annotations
 import argparse
 import cProfile
 import os
-import platform
 import pstats
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.report import ROOT, machine, machine_table, markers, publish, written_by
 from game.simulate import DEFAULT_BOTS, Result, run_games, simulate
 
 TARGET_GAMES_PER_S = 200
@@ -32,40 +31,10 @@ LINEUPS = (
     ("smart ×4 (default)", DEFAULT_BOTS),
     ("smart vs greedy ×3", ("smart", "greedy", "greedy", "greedy")),
 )
-ROOT = Path(__file__).resolve().parent.parent
-DOC = ROOT / "docs" / "benchmarks.md"
-START, END = "<!-- engine:start -->", "<!-- engine:end -->"
-INTRO = """# Benchmarks
-
-Figures measured on the project's own machine, not tests: nothing fails when a figure is low, and
-a busy machine gives lower figures (the load average at the start is recorded with each run).
-Each benchmark rewrites only its own section, between its `<!-- NAME:start -->` and
-`<!-- NAME:end -->` markers; a new benchmark adds a new pair of markers.
-"""
+NAME = "engine"
 
 
 # --------------------------------------------------------------------------- measuring
-
-
-def machine() -> dict[str, str]:
-    cpus = os.cpu_count() or 1
-    return {
-        "CPUs (nproc)": f"{cpus} ({_cpu_model()})",
-        "Python": f"{platform.python_implementation()} {platform.python_version()}",
-        "system": platform.platform(terse=True),
-        "load average at start": f"{os.getloadavg()[0]:.2f}",
-    }
-
-
-def _cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo") as info:
-            for line in info:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
 
 
 def profile(games: int) -> pstats.Stats:
@@ -137,21 +106,18 @@ def section(
     stats: pstats.Stats | None,
     profile_games: int,
 ) -> str:
-    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    start, end = markers(NAME)
     lines = [
-        START,
+        start,
         "## Engine: complete bot games (`make bench`)",
         "",
-        f"Written by `python -m bench.engine` on {now}; rerun it rather than editing this "
-        "section. Each game is played through the honest path: every bot decision is "
+        written_by("python -m bench.engine")
+        + " Each game is played through the honest path: every bot decision is "
         "`bot_view(state, seat)` (as the room service builds it) then `bots.choose`, and every "
         "command goes through `engine.execute`, validation included. Seconds are wall-clock, "
         "worker start-up included.",
         "",
-        "| machine | |",
-        "|---|---|",
-        *(f"| {key} | {value} |" for key, value in info.items()),
-        f"| worker processes | {workers} |",
+        *machine_table(info, worker_processes=workers),
         "",
         "| line-up | games | seconds | games/s | events/s | rounds/game | events/game "
         "| mean final score, seats 0–3 |",
@@ -183,21 +149,8 @@ def section(
             "",
             *profile_tables(stats),
         ]
-    lines.append(END)
+    lines.append(end)
     return "\n".join(lines)
-
-
-def write_section(text: str, doc: Path = DOC) -> None:
-    """Replace the engine section of ``doc`` (or add it, creating the file if needed)."""
-    current = doc.read_text() if doc.exists() else INTRO
-    if START in current and END in current:
-        before, rest = current.split(START, 1)
-        after = rest.split(END, 1)[1]
-        updated = before + text + after
-    else:
-        updated = current.rstrip("\n") + "\n\n" + text + "\n"
-    doc.parent.mkdir(parents=True, exist_ok=True)
-    doc.write_text(updated)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -217,11 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if results[0][1].games_per_s < TARGET_GAMES_PER_S:
         stats = profile(args.profile_games)
     text = section(results, args.workers, info, stats, args.profile_games)
-    if args.no_write:
-        print(text)
-    else:
-        write_section(text)
-        print(f"wrote the engine section of {DOC.relative_to(ROOT)}")
+    publish(NAME, text, print_only=args.no_write)
     return 0
 
 

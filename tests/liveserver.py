@@ -12,8 +12,12 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -43,6 +47,22 @@ def http(
             return response.status, json.loads(response.read() or b"null")
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read() or b"null")
+
+
+@contextmanager
+def postgres_database(url: str, prefix: str = "liaptui") -> Iterator[str]:
+    """A new, empty database on the PostgreSQL server of ``url``, for one run: yields its URL,
+    and drops it afterwards (servers still connected to it included)."""
+    import psycopg
+
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = psycopg.connect(url, autocommit=True)
+    try:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        yield urlunparse(urlparse(url)._replace(path=f"/{name}"))
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
 
 
 class Server:

@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-import uuid
-from urllib.parse import urlparse, urlunparse
 
-import psycopg
 import pytest
 
 from .players import Player, all_events, connect_ws, settled
@@ -26,23 +23,17 @@ GAME_SECONDS = 90.0
 @pytest.fixture
 def scaled_servers(tmp_path):
     """Two servers on a database of this test's own (created and dropped here) and Redis."""
-    from tests.liveserver import Servers
+    from tests.liveserver import Servers, postgres_database
 
     database_url, redis_url = os.environ.get("DATABASE_URL"), os.environ.get("REDIS_URL")
     if not (database_url and redis_url and database_url.startswith("postgres")):
         pytest.fail("the scale-out test needs DATABASE_URL (PostgreSQL) and REDIS_URL set")
-    parts = urlparse(database_url)
-    name = f"liaptui_scaleout_{uuid.uuid4().hex[:10]}"
-    admin = psycopg.connect(database_url, autocommit=True)
-    admin.execute(f'CREATE DATABASE "{name}"')
-    own_url = urlunparse(parts._replace(path=f"/{name}"))
-    group = Servers(tmp_path, {"DATABASE_URL": own_url, "REDIS_URL": redis_url})
-    try:
-        yield group.start(), group.start()
-    finally:
-        group.stop_all()
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+    with postgres_database(database_url, "liaptui_scaleout") as own_url:
+        group = Servers(tmp_path, {"DATABASE_URL": own_url, "REDIS_URL": redis_url})
+        try:
+            yield group.start(), group.start()
+        finally:
+            group.stop_all()
 
 
 async def test_players_on_two_processes_play_one_game(scaled_servers):

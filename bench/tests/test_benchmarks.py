@@ -1,0 +1,47 @@
+"""The benchmarks still run and report what they claim (small runs; no figure is judged)."""
+
+from __future__ import annotations
+
+import re
+
+from bench import engine, load
+from bench.report import machine, markers, write_section
+
+
+def test_the_engine_benchmark_reports_every_line_up_and_a_profile_when_short(capsys):
+    assert (
+        engine.main(["--games", "8", "--workers", "1", "--profile-games", "2", "--no-write"]) == 0
+    )
+    out = capsys.readouterr().out
+    start, end = markers("engine")
+    assert out.count(start) == 1 and out.count(end) == 1
+    for label, _ in engine.LINEUPS:
+        assert re.search(rf"\| {re.escape(label)} \| 8 \| [\d.]+ \| \d+ \|", out), label
+
+
+def test_the_load_benchmark_plays_whole_games_against_daphne(tmp_path):
+    with load.started("embedded", tmp_path) as server:
+        run = load.measure("embedded", server, rooms=2, humans=2)
+    # Two whole games (``measure`` returns once every player saw game over; the warm-up game is
+    # not counted), every action of the four players answered, the server process measured.
+    assert run.events > 2 * 300
+    assert len(run.waits) > 100 and all(wait > 0 for wait in run.waits)
+    assert run.after.cpu > run.before.cpu > 0
+    assert run.after.peak_kib >= run.after.rss_kib > 0
+    row = run.row()
+    assert row["rooms × humans"] == "2 × 2"
+    text = load.section([run], machine())
+    start, end = markers("load")
+    assert text.startswith(start) and text.endswith(end)
+    assert "| embedded | 2 × 2 |" in text
+
+
+def test_a_section_is_replaced_in_place_and_others_are_kept(tmp_path):
+    doc = tmp_path / "benchmarks.md"
+    write_section("engine", "<!-- engine:start -->\nfirst\n<!-- engine:end -->", doc)
+    write_section("load", "<!-- load:start -->\nload\n<!-- load:end -->", doc)
+    write_section("engine", "<!-- engine:start -->\nsecond\n<!-- engine:end -->", doc)
+    text = doc.read_text()
+    assert text.startswith("# Benchmarks")
+    assert "first" not in text and "second" in text and "load" in text
+    assert text.index("second") < text.index("<!-- load:start -->")
