@@ -14,7 +14,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 import rooms.routing  # noqa: E402
-from rooms.middleware import SweeperMiddleware  # noqa: E402
+from rooms.middleware import SweeperMiddleware, sweep_from_the_start  # noqa: E402
 
 application = SweeperMiddleware(
     ProtocolTypeRouter(
@@ -26,3 +26,5 @@ application = SweeperMiddleware(
         }
     )
 )
+
+sweep_from_the_start()

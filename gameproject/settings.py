@@ -14,6 +14,8 @@ REDIS_URL             when set, channels-redis is the channel layer; otherwise t
                       (a single process only).
 LIAPTUI_TIME_SCALE    float >= 0 multiplying every game delay; 0 makes every delay 0. Default 1.0.
 LIAPTUI_ALLOW_SEED    bool; lets POST /api/rooms/ take a "seed". Default off.
+LIAPTUI_DB_THREADS    int >= 1: threads for the room service's database work, each keeping its
+                      connection; a room always uses the same one. Default 4.
 LIAPTUI_IDLE_SECONDS  float >= 0: how long a connected human may take before a bot moves for
                       them once (scaled by LIAPTUI_TIME_SCALE like every delay); 0 = wait
                       forever. Default 60.
@@ -45,13 +47,21 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 def env_float(name: str, default: float) -> float:
+    return _env_number(name, default, float, "a number")
+
+
+def env_int(name: str, default: int) -> int:
+    return _env_number(name, default, int, "a whole number")
+
+
+def _env_number(name: str, default, kind: type, what: str):
     raw = os.environ.get(name)
     if raw is None or not raw.strip():
         return default
     try:
-        return float(raw)
+        return kind(raw)
     except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} must be a number, got {raw!r}") from exc
+        raise ImproperlyConfigured(f"{name} must be {what}, got {raw!r}") from exc
 
 
 def env_list(name: str, default: str) -> list[str]:
@@ -212,6 +222,11 @@ if LIAPTUI_TIME_SCALE < 0:
     raise ImproperlyConfigured(f"LIAPTUI_TIME_SCALE must be >= 0, got {LIAPTUI_TIME_SCALE}")
 
 LIAPTUI_ALLOW_SEED = env_bool("LIAPTUI_ALLOW_SEED")
+
+# Threads for the room service's database work; each room always uses the same one.
+LIAPTUI_DB_THREADS = env_int("LIAPTUI_DB_THREADS", 4)
+if LIAPTUI_DB_THREADS < 1:
+    raise ImproperlyConfigured(f"LIAPTUI_DB_THREADS must be >= 1, got {LIAPTUI_DB_THREADS}")
 
 # --- Logging --------------------------------------------------------------------------------------
 

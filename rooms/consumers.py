@@ -67,7 +67,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         self.limiter = RateLimiter(settings.LIAPTUI_WS_RATE, settings.LIAPTUI_WS_BURST)
         token = await self._token()
         await self.accept()
-        if not await db_async(Room.objects.filter(pk=self.room_id).exists)():
+        if not await db_async(Room.objects.filter(pk=self.room_id).exists, self.room_id)():
             await self._send_error(None, "room_not_found", f"There is no room {self.room_id!r}.")
             await self.close(code=CLOSE_NO_ROOM)
             return
@@ -94,7 +94,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         session = self.scope.get("session")
         if token or session is None:
             return token
-        return await db_async(session.get)(session_key(self.room_id))
+        return await db_async(session.get, self.room_id)(session_key(self.room_id))
 
     async def disconnect(self, code: int) -> None:
         if not hasattr(self, "room_id"):
@@ -183,7 +183,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
                     broadcast["version"],
                 )
         if events is None or state is None:
-            state, version, events, deadline = await db_async(self._load)(since)
+            state, version, events, deadline = await db_async(self._load, self.room_id)(since)
         return {
             "type": "update",
             "version": version,

@@ -1,15 +1,28 @@
-"""ASGI middleware of the rooms app."""
+"""Starting this process's room sweeper: with the server, and again on any request."""
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from . import services
 
 
+def sweep_from_the_start() -> None:
+    """Under daphne, start the sweeper as soon as the server runs, so that after a restart the
+    rooms of the log go on (bots play, deadlines fire) before anybody comes back. daphne has no
+    start-up hook (no ASGI lifespan), but it serves on Twisted's asyncio reactor, which can call
+    us once it runs. Elsewhere (tests, other servers) ``SweeperMiddleware`` starts it."""
+    reactor = sys.modules.get("twisted.internet.reactor")
+    if reactor is None or reactor.running:
+        return
+    # Startup triggers run before the asyncio loop does: start from the loop's first turn.
+    reactor.callWhenRunning(reactor.callLater, 0, services.ensure_sweeper)
+
+
 class SweeperMiddleware:
-    """Make sure this process's room sweeper runs: started by the first request or socket a
-    process serves (daphne has no start-up hook), so rooms resume after a restart."""
+    """Make sure this process's room sweeper runs: a request or socket restarts it if it is not
+    running (it also starts with the server under daphne: ``sweep_from_the_start``)."""
 
     def __init__(self, app: Any) -> None:
         self.app = app

@@ -379,7 +379,7 @@ def _lock(room_id: str) -> asyncio.Lock:
 
 async def _locked(room_id: str, fn: Callable[..., Any], *args: Any) -> Any:
     async with _lock(room_id):
-        return await db_async(fn)(room_id, *args)
+        return await db_async(fn, room_id)(room_id, *args)
 
 
 async def publish(written: Written | None, rooms: list[dict[str, Any]] | None = None) -> None:

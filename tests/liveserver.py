@@ -98,6 +98,20 @@ class Server:
     def post(self, path: str, body: Any) -> tuple[int, Any]:
         return http("POST", self.base + path, body)
 
+    def wait_listening(self) -> None:
+        """Wait until the port takes TCP connections, without making any request (a request
+        would start the process's room sweeper)."""
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"daphne exited with {self.proc.returncode}:\n{self.output()}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"daphne did not listen in time:\n{self.output()}")
+
     def wait_ready(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
@@ -173,12 +187,17 @@ class Servers:
         assert result.returncode == 0, result.stdout + result.stderr
         self._migrated = True
 
-    def start(self) -> Server:
+    def start(self, request: bool = True) -> Server:
+        """Start a server and wait until it answers ``/api/health/`` (``request=False``: until
+        it listens, with no request made)."""
         if not self._migrated:
             self.migrate()
         server = Server(self.env, self.tmp_path / f"daphne-{len(self.started)}.log")
         self.started.append(server)
-        server.wait_ready()
+        if request:
+            server.wait_ready()
+        else:
+            server.wait_listening()
         return server
 
     def stop_all(self) -> None:

@@ -12,15 +12,20 @@ import pytest
 from tests.liveserver import ROOT
 
 
-def idle_setting(value: str | None) -> subprocess.CompletedProcess[str]:
+def setting(name: str, value: str | None, expression: str) -> subprocess.CompletedProcess[str]:
+    """Print ``expression`` (of ``settings``) in an interpreter where ``name`` is ``value``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "LIAPTUI_"))}
     env["DJANGO_SETTINGS_MODULE"] = "gameproject.settings"
     if value is not None:
-        env["LIAPTUI_IDLE_SECONDS"] = value
-    code = "from django.conf import settings; print(settings.LIAPTUI_TIMINGS['idle'])"
+        env[name] = value
+    code = f"from django.conf import settings; print({expression})"
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=30
     )
+
+
+def idle_setting(value: str | None) -> subprocess.CompletedProcess[str]:
+    return setting("LIAPTUI_IDLE_SECONDS", value, "settings.LIAPTUI_TIMINGS['idle']")
 
 
 @pytest.mark.parametrize(
@@ -37,3 +42,17 @@ def test_a_bad_idle_seconds_is_refused(value):
     result = idle_setting(value)
     assert result.returncode != 0
     assert "LIAPTUI_IDLE_SECONDS must be" in result.stderr
+
+
+@pytest.mark.parametrize(("value", "threads"), [(None, 4), ("", 4), ("1", 1), (" 8 ", 8)])
+def test_db_threads_sets_the_room_service_threads(value, threads):
+    result = setting("LIAPTUI_DB_THREADS", value, "settings.LIAPTUI_DB_THREADS")
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) == threads
+
+
+@pytest.mark.parametrize("value", ["0", "-2", "2.5", "many"])
+def test_a_bad_db_threads_is_refused(value):
+    result = setting("LIAPTUI_DB_THREADS", value, "settings.LIAPTUI_DB_THREADS")
+    assert result.returncode != 0
+    assert "LIAPTUI_DB_THREADS must be" in result.stderr

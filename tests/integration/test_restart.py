@@ -118,3 +118,40 @@ async def test_a_game_survives_a_server_restart(servers):
     assert rows[-1][2] == "game_over"
     after_the_end = [kind for seq, kind, _ in rows if seq > game_over_seq]
     assert set(after_the_end) <= {"player_connected", "player_disconnected", "host_changed"}
+
+
+async def test_a_restarted_server_resumes_its_rooms_before_any_request(servers):
+    """After a restart the rooms go on by themselves, with nobody connected yet: the sweeper
+    starts with the server, drops the sockets of the process that died, and the bots play the
+    absent player's seat to the end of the game."""
+    first = servers.start()
+    status, created = first.post(
+        "/api/rooms/", {"player_name": "Alice", "bots": 3, "seed": 20240602}
+    )
+    assert status == 201, created
+    room_id = created["room_id"]
+    alice = Player("alice", room_id, 0, created["token"])
+    async with connect_ws(first, alice) as ws:
+        await alice.first_update(ws)
+        await alice.send(ws, "start_game")
+        await alice.play(ws, lambda: alice.turns_won >= 1, PHASE_1_SECONDS)
+        # The game waits for Alice, who is connected; the server goes away under her.
+        first.stop()
+
+    def room_row() -> tuple[int, str]:
+        with sqlite3.connect(servers.db_path) as db:
+            return db.execute(
+                "SELECT version, status FROM rooms_room WHERE id = ?", (room_id,)
+            ).fetchone()
+
+    stopped_at, status = room_row()
+    assert status == "playing"
+    second = servers.start(request=False)
+    for _ in range(int(PHASE_2_SECONDS / 0.2)):
+        version, status = room_row()
+        if status == "finished":
+            break
+        await asyncio.sleep(0.2)
+    assert status == "finished", f"the room stayed at version {version} (from {stopped_at})"
+    assert version > stopped_at
+    second.stop()

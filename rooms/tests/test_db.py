@@ -1,0 +1,50 @@
+"""The room service's database threads: a room always uses the same one, and each keeps its
+connection between calls, replacing it after a database error."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connections
+from django.db.utils import DatabaseError
+
+from rooms.db import db_async
+from rooms.models import Room
+
+
+def _thread_and_connection() -> tuple[int, object]:
+    """Run a query; say which thread ran it, on which driver connection."""
+    Room.objects.count()
+    return threading.get_ident(), connections["default"].connection
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_room_always_uses_the_same_thread_and_keeps_its_connection():
+    first = await db_async(_thread_and_connection, "ROOM42")()
+    second = await db_async(_thread_and_connection, "ROOM42")()
+    assert first[0] == second[0] != threading.get_ident()
+    assert first[1] is second[1]
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_rooms_are_spread_over_the_threads(settings):
+    threads = {(await db_async(_thread_and_connection, f"R{n:05d}")())[0] for n in range(40)}
+    assert len(threads) == settings.LIAPTUI_DB_THREADS > 1
+
+
+def _break_the_connection() -> None:
+    """Close the driver connection behind Django's back, then use it: a database error."""
+    Room.objects.count()
+    connections["default"].connection.close()
+    Room.objects.count()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_after_a_database_error_the_next_call_opens_a_new_connection():
+    before = await db_async(_thread_and_connection, "ROOM42")()
+    with pytest.raises(DatabaseError):
+        await db_async(_break_the_connection, "ROOM42")()
+    after = await db_async(_thread_and_connection, "ROOM42")()
+    assert after[0] == before[0]
+    assert after[1] is not before[1]
