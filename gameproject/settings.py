@@ -15,7 +15,8 @@ REDIS_URL             when set, channels-redis is the channel layer; otherwise t
 LIAPTUI_TIME_SCALE    float >= 0 multiplying every game delay; 0 makes every delay 0. Default 1.0.
 LIAPTUI_ALLOW_SEED    bool; lets POST /api/rooms/ take a "seed". Default off.
 LIAPTUI_DB_THREADS    int >= 1: threads for the room service's database work, each keeping its
-                      connection; a room always uses the same one. Default 4.
+                      connection; a room always uses the same one. Default 1 on SQLite (one
+                      writer at a time: more threads only wait on its lock), 4 otherwise.
 LIAPTUI_IDLE_SECONDS  float >= 0: how long a connected human may take before a bot moves for
                       them once (scaled by LIAPTUI_TIME_SCALE like every delay); 0 = wait
                       forever. Default 60.
@@ -223,8 +224,10 @@ if LIAPTUI_TIME_SCALE < 0:
 
 LIAPTUI_ALLOW_SEED = env_bool("LIAPTUI_ALLOW_SEED")
 
-# Threads for the room service's database work; each room always uses the same one.
-LIAPTUI_DB_THREADS = env_int("LIAPTUI_DB_THREADS", 4)
+# Threads for the room service's database work; each room always uses the same one. SQLite has
+# one writer at a time, and a writer waiting on its lock sleeps: one thread answers fastest.
+_SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+LIAPTUI_DB_THREADS = env_int("LIAPTUI_DB_THREADS", 1 if _SQLITE else 4)
 if LIAPTUI_DB_THREADS < 1:
     raise ImproperlyConfigured(f"LIAPTUI_DB_THREADS must be >= 1, got {LIAPTUI_DB_THREADS}")
 

@@ -3,13 +3,13 @@
 Under ASGI, Django gives each HTTP request a thread and a connection of its own, and closes the
 connection after the request (``CONN_MAX_AGE = 0``), because request threads come and go. The
 room service and the consumers reach the database far more often: a few short queries for every
-move of every room. They do it in a few long-lived threads of their own, where a connection,
-once opened, stays open between calls (Django's persistent connections: a connection that failed
-is checked and replaced at the next call). Opening one costs more than the queries themselves:
+move of every room. They do it in long-lived threads of their own, where a connection, once
+opened, stays open between calls (Django's persistent connections; after a database error the
+connection is replaced at the next call). Opening one costs more than the queries themselves:
 SQLite opens the file and reads the schema again, PostgreSQL makes a TCP connection and logs in.
 
 Each room's work always goes to the same thread (``LIAPTUI_DB_THREADS`` of them), so the rooms
-wait on the database side by side, while one room's calls stay in order.
+wait on the database side by side while one room's calls stay in order.
 """
 
 from __future__ import annotations
@@ -26,19 +26,6 @@ from django.db import close_old_connections, connections
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-_executors: list[ThreadPoolExecutor] = []
-
-
-def _executor(room_id: str | None) -> ThreadPoolExecutor:
-    if not _executors:
-        _executors.extend(
-            ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"rooms-db-{n}")
-            for n in range(max(1, settings.LIAPTUI_DB_THREADS))
-        )
-    if room_id is None:
-        return _executors[0]
-    return _executors[zlib.crc32(room_id.encode()) % len(_executors)]
 
 
 def _keeping_connection(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
@@ -58,21 +45,54 @@ def _keeping_connection(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -
         close_old_connections()
 
 
+class DatabaseThreads:
+    """``count`` threads, each keeping its database connections; a room always gets the same."""
+
+    def __init__(self, count: int, name: str = "rooms-db") -> None:
+        self.executors = [
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"{name}-{n}")
+            for n in range(max(1, count))
+        ]
+
+    def executor(self, room_id: str | None) -> ThreadPoolExecutor:
+        if room_id is None:
+            return self.executors[0]
+        return self.executors[zlib.crc32(room_id.encode()) % len(self.executors)]
+
+    def run(self, fn: Callable[P, R], room_id: str | None = None) -> Callable[P, Awaitable[R]]:
+        return sync_to_async(
+            functools.partial(_keeping_connection, fn),
+            thread_sensitive=False,
+            executor=self.executor(room_id),
+        )
+
+    def close(self) -> None:
+        """Close every thread's connections; blocks until done."""
+        for executor in self.executors:
+            executor.submit(connections.close_all).result()
+
+
+_threads: DatabaseThreads | None = None
+
+
+def _process_threads() -> DatabaseThreads:
+    global _threads
+    if _threads is None:
+        _threads = DatabaseThreads(settings.LIAPTUI_DB_THREADS)
+    return _threads
+
+
 def db_async(fn: Callable[P, R], room_id: str | None = None) -> Callable[P, Awaitable[R]]:
-    """``fn`` as a coroutine function that runs in the database thread of ``room_id`` (for work
-    that belongs to no room, the first thread)."""
-    return sync_to_async(
-        functools.partial(_keeping_connection, fn),
-        thread_sensitive=False,
-        executor=_executor(room_id),
-    )
+    """``fn`` as a coroutine function that runs in this process's database thread of
+    ``room_id`` (for work that belongs to no room, the first thread)."""
+    return _process_threads().run(fn, room_id)
 
 
 def close_connections() -> None:
     """Close the database threads' connections (tests, before the test database goes; clean
     exits). Blocks until done; call it from synchronous code."""
-    for executor in _executors:
-        executor.submit(connections.close_all).result()
+    if _threads is not None:
+        _threads.close()
 
 
-__all__ = ["close_connections", "db_async"]
+__all__ = ["DatabaseThreads", "close_connections", "db_async"]

@@ -12,9 +12,15 @@ import pytest
 from tests.liveserver import ROOT
 
 
-def setting(name: str, value: str | None, expression: str) -> subprocess.CompletedProcess[str]:
-    """Print ``expression`` (of ``settings``) in an interpreter where ``name`` is ``value``."""
+def setting(
+    name: str, value: str | None, expression: str, **more: str
+) -> subprocess.CompletedProcess[str]:
+    """Print ``expression`` (of ``settings``) in an interpreter where ``name`` is ``value``
+    (and the variables of ``more`` are set; DATABASE_URL and REDIS_URL are unset otherwise)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "LIAPTUI_"))}
+    env.pop("DATABASE_URL", None)
+    env.pop("REDIS_URL", None)
+    env.update(more)
     env["DJANGO_SETTINGS_MODULE"] = "gameproject.settings"
     if value is not None:
         env[name] = value
@@ -44,9 +50,24 @@ def test_a_bad_idle_seconds_is_refused(value):
     assert "LIAPTUI_IDLE_SECONDS must be" in result.stderr
 
 
-@pytest.mark.parametrize(("value", "threads"), [(None, 4), ("", 4), ("1", 1), (" 8 ", 8)])
-def test_db_threads_sets_the_room_service_threads(value, threads):
-    result = setting("LIAPTUI_DB_THREADS", value, "settings.LIAPTUI_DB_THREADS")
+@pytest.mark.parametrize(
+    ("database", "value", "threads"),
+    [
+        ("", None, 1),
+        ("sqlite:///x.sqlite3", "", 1),
+        ("postgres://postgres@127.0.0.1/test", None, 4),
+        ("", "3", 3),
+        ("postgres://postgres@127.0.0.1/test", " 8 ", 8),
+    ],
+)
+def test_db_threads_sets_the_room_service_threads(database, value, threads):
+    """One thread by default on SQLite (one writer at a time), four on other databases."""
+    result = setting(
+        "LIAPTUI_DB_THREADS",
+        value,
+        "settings.LIAPTUI_DB_THREADS",
+        DATABASE_URL=database,
+    )
     assert result.returncode == 0, result.stderr
     assert int(result.stdout) == threads
 

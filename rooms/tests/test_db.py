@@ -9,7 +9,7 @@ import pytest
 from django.db import connections
 from django.db.utils import DatabaseError
 
-from rooms.db import db_async
+from rooms.db import DatabaseThreads, db_async
 from rooms.models import Room
 
 
@@ -28,9 +28,20 @@ async def test_a_room_always_uses_the_same_thread_and_keeps_its_connection():
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_rooms_are_spread_over_the_threads(settings):
-    threads = {(await db_async(_thread_and_connection, f"R{n:05d}")())[0] for n in range(40)}
-    assert len(threads) == settings.LIAPTUI_DB_THREADS > 1
+async def test_rooms_are_spread_over_the_threads_and_keep_theirs():
+    pool = DatabaseThreads(3, name="test-db")
+    try:
+        seen = {}
+        for n in range(40):
+            room_id = f"R{n:05d}"
+            seen[room_id] = (await pool.run(_thread_and_connection, room_id)())[0]
+        assert len(set(seen.values())) == 3
+        for room_id, thread in list(seen.items())[:10]:
+            assert (await pool.run(_thread_and_connection, room_id)())[0] == thread
+    finally:
+        pool.close()
+        for executor in pool.executors:
+            executor.shutdown()
 
 
 def _break_the_connection() -> None:
