@@ -46,6 +46,20 @@ def pytest_configure(config: pytest.Config) -> None:
     pytest.exit(f"service-backed run skipped: {message}", returncode=0)
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(tmp_path_factory, django_db_modify_db_settings_parallel_suffix):
+    """On SQLite the test database is a file in this run's own temporary directory (Django's
+    default is a shared-cache in-memory database, whose table locks fail at once instead of
+    waiting): WAL, as in production, lets a test read while the room service's database thread
+    writes."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        path = tmp_path_factory.mktemp("database") / "test.sqlite3"
+        database["TEST"] = {**database.get("TEST", {}), "NAME": str(path)}
+
+
 @pytest.fixture(autouse=True)
 def instant_rooms(settings):
     from rooms import services

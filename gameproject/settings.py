@@ -23,7 +23,6 @@ LIAPTUI_IDLE_SECONDS  float >= 0: how long a connected human may take before a b
 """
 
 import os
-import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -149,14 +148,6 @@ else:
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": BASE_DIR / "db.sqlite3",
         "OPTIONS": dict(SQLITE_OPTIONS),
-    }
-if _db["ENGINE"] == "django.db.backends.sqlite3":
-    # Tests use a file too (Django's default is a shared-cache in-memory database, whose table
-    # locks fail at once instead of waiting): WAL, as in production, lets the test thread read
-    # while the room service's database thread writes.
-    _db["TEST"] = {
-        "NAME": str(Path(tempfile.gettempdir()) / f"liaptui-test-{os.getpid()}.sqlite3"),
-        **_db.get("TEST", {}),
     }
 DATABASES = {"default": _db}
 

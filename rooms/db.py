@@ -15,6 +15,8 @@ wait on the database side by side while one room's calls stay in order.
 from __future__ import annotations
 
 import functools
+import threading
+import time
 import zlib
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -28,8 +30,19 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+#: A kept connection is checked (``CONN_HEALTH_CHECKS``; on PostgreSQL a ``SELECT 1``) before
+#: a call only when it has been idle this long: a busy room would otherwise pay a round trip per
+#: call, while one idle across a database restart must not fail its next move.
+CHECK_AFTER_IDLE = 5.0
+
+_last_used = threading.local()
+
+
 def _keeping_connection(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
     close_old_connections()  # only a broken one: none of these threads' connections expires
+    if time.monotonic() - getattr(_last_used, "at", 0.0) < CHECK_AFTER_IDLE:
+        for connection in connections.all(initialized_only=True):
+            connection.health_check_done = True
     try:
         return fn(*args, **kwargs)
     except Exception:
@@ -43,6 +56,7 @@ def _keeping_connection(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -
         for connection in connections.all(initialized_only=True):
             connection.close_at = None  # opened with CONN_MAX_AGE's deadline: keep it
         close_old_connections()
+        _last_used.at = time.monotonic()
 
 
 class DatabaseThreads:
@@ -89,8 +103,9 @@ def db_async(fn: Callable[P, R], room_id: str | None = None) -> Callable[P, Awai
 
 
 def close_connections() -> None:
-    """Close the database threads' connections (tests, before the test database goes; clean
-    exits). Blocks until done; call it from synchronous code."""
+    """Close the database threads' connections: the tests do, before pytest-django flushes or
+    drops the test database. Blocks until done; call it from synchronous code. (At exit the
+    threads end with the process, and their connections with them.)"""
     if _threads is not None:
         _threads.close()
 

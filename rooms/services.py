@@ -377,9 +377,17 @@ def _lock(room_id: str) -> asyncio.Lock:
     return lock
 
 
+_running = 0  # calls inside ``_locked`` now: ``shutdown`` waits for them too
+
+
 async def _locked(room_id: str, fn: Callable[..., Any], *args: Any) -> Any:
-    async with _lock(room_id):
-        return await db_async(fn, room_id)(room_id, *args)
+    global _running
+    _running += 1
+    try:
+        async with _lock(room_id):
+            return await db_async(fn, room_id)(room_id, *args)
+    finally:
+        _running -= 1
 
 
 async def publish(written: Written | None, rooms: list[dict[str, Any]] | None = None) -> None:
@@ -484,19 +492,23 @@ async def room_disconnect(room_id: str, seat: int, channel_name: str) -> None:
 
 
 async def shutdown() -> None:
-    """Stop this process's timers and wait until no fire is running (tests, clean exits).
+    """Stop this process's timers and wait until no fire or other room call is running (the
+    tests call it after closing their sockets).
 
-    Fires still running when it starts schedule nothing new, so a game of bots does not go on
-    playing behind it. The deadlines stay on the room rows: any process's sweeper fires them
-    later. The service works again once this returns."""
+    Fires and calls still running when it starts schedule nothing new, so a game of bots does
+    not go on playing behind it. The deadlines stay on the room rows: any process's sweeper
+    fires them later. The service works again once this returns."""
     global _stopping
     _stopping = True
     try:
         for _, handle in _timers.values():
             handle.cancel()
         _timers.clear()
-        while _tasks:
-            await asyncio.gather(*list(_tasks), return_exceptions=True)
+        while _tasks or _running:
+            if _tasks:
+                await asyncio.wait(list(_tasks))  # unlike gather, never cancels them
+            else:
+                await asyncio.sleep(0.005)
         _locks.clear()
     finally:
         _stopping = False

@@ -59,3 +59,30 @@ async def test_after_a_database_error_the_next_call_opens_a_new_connection():
     after = await db_async(_thread_and_connection, "ROOM42")()
     assert after[0] == before[0]
     assert after[1] is not before[1]
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_kept_connection_is_checked_only_after_it_was_idle(monkeypatch):
+    """With health checks on, Django checks a kept connection before each call (on PostgreSQL
+    a round trip); the threads skip the check while the connection is in steady use."""
+    from rooms import db
+
+    database = connections.settings["default"]
+    monkeypatch.setitem(database, "CONN_HEALTH_CHECKS", True)
+    wrapper = type(connections["default"])
+    checks = []
+    is_usable = wrapper.is_usable
+    monkeypatch.setattr(wrapper, "is_usable", lambda self: checks.append(1) or is_usable(self))
+    pool = DatabaseThreads(1, name="test-health")
+    try:
+        for _ in range(3):
+            await pool.run(_thread_and_connection, "ROOM42")()
+        assert checks == []
+        monkeypatch.setattr(db, "CHECK_AFTER_IDLE", 0.0)  # as if every call came after a pause
+        await pool.run(_thread_and_connection, "ROOM42")()
+        await pool.run(_thread_and_connection, "ROOM42")()
+        assert len(checks) == 2
+    finally:
+        pool.close()
+        for executor in pool.executors:
+            executor.shutdown()
