@@ -11,6 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
+from rest_framework.fields import empty
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -32,7 +33,26 @@ class PlayerNameField(serializers.Field):
         return value
 
 
-class CreateRoomSerializer(serializers.Serializer):
+class RequestBody(serializers.Serializer):
+    """A request body: a JSON object with only the documented fields (as strict as the
+    WebSocket protocol), so a misspelt field is an error rather than silently ignored."""
+
+    def run_validation(self, data: object = empty) -> object:
+        if data is not empty and not isinstance(data, dict):  # a list, a string, null ...
+            raise serializers.ValidationError({"body": "The request body must be a JSON object."})
+        return super().run_validation(data)
+
+    def to_internal_value(self, data: object) -> object:
+        unknown = sorted(set(data) - set(self.fields))
+        if unknown:
+            known = ", ".join(self.fields)
+            raise serializers.ValidationError(
+                {unknown[0]: f"Unknown field; this request takes: {known}."}
+            )
+        return super().to_internal_value(data)
+
+
+class CreateRoomSerializer(RequestBody):
     player_name = PlayerNameField(help_text="1-32 printable characters, unique in the room")
     bots = serializers.IntegerField(min_value=0, max_value=3, required=False, default=0)
     seed = serializers.IntegerField(
@@ -40,7 +60,7 @@ class CreateRoomSerializer(serializers.Serializer):
     )
 
 
-class JoinRoomSerializer(serializers.Serializer):
+class JoinRoomSerializer(RequestBody):
     player_name = PlayerNameField(help_text="1-32 printable characters, unique in the room")
 
 

@@ -141,6 +141,32 @@ def test_create_without_a_name_is_invalid_argument(client, body):
     assert Room.objects.count() == 0
 
 
+@pytest.mark.parametrize("raw", ["[]", '["Alice"]', '"Alice"', "5", "null"])
+def test_a_body_that_is_not_an_object_is_invalid_argument(client, raw):
+    response = client.post("/api/rooms/", raw, content_type="application/json")
+    error = assert_error(response, 400, "invalid_argument")
+    assert error["error"]["message"] == "body: The request body must be a JSON object."
+    assert Room.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/rooms/", {"player_name": "Alice", "bot": 3}),
+        ("/api/rooms/", {"player_name": "Alice", "bots": 1, "token": "x"}),
+        ("/api/rooms/{room_id}/join/", {"player_name": "Bob", "seat": 2}),
+    ],
+)
+def test_an_unknown_field_is_refused_with_the_fields_a_request_takes(client, path, body):
+    room_id = created_room(client, bots=0)["room_id"]
+    before = Event.objects.count()
+    error = assert_error(post(client, path.format(room_id=room_id), body), 400, "invalid_argument")
+    message = error["error"]["message"]
+    (unknown,) = set(body) - {"player_name", "bots"}
+    assert message.startswith(f"{unknown}: Unknown field; this request takes: player_name")
+    assert Event.objects.count() == before
+
+
 def test_malformed_json_is_an_error_in_the_error_shape(client):
     response = client.post("/api/rooms/", "{not json", content_type="application/json")
     assert response.status_code == 400
