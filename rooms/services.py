@@ -209,10 +209,10 @@ def _now_ts() -> float:
     return timezone.now().timestamp()
 
 
-def _issue_token(room: Room, seat: int) -> str:
+def _issue_token(room_id: str, seat: int) -> str:
     token = new_token()
     SeatToken.objects.update_or_create(
-        room=room, seat=seat, defaults={"token_hash": hash_token(token)}
+        room_id=room_id, seat=seat, defaults={"token_hash": hash_token(token)}
     )
     return token
 
@@ -240,7 +240,7 @@ def room_create_sync(player_name: Any, bots: int = 0, seed: int | None = None) -
             more, state = execute(state, Command("add_bot", 0, {"seat": seat}))
             events += more
         written = _commit(room, GameState(), events, state)
-        written.seat, written.token = 0, _issue_token(room, 0)
+        written.seat, written.token = 0, _issue_token(room.id, 0)
         _cache_on_commit(room.id, written.version, state)
     return written
 
@@ -256,7 +256,7 @@ def room_join_sync(room_id: str, player_name: Any) -> Written:
         assert written is not None
         seat = next(e["payload"]["seat"] for e in written.events if e["type"] == "seat_taken")
         written.seat = seat
-        written.token = _issue_token(Room.objects.get(pk=room_id), seat)
+        written.token = _issue_token(room_id, seat)
     return written
 
 

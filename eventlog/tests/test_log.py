@@ -522,22 +522,25 @@ def test_a_refused_move_in_a_running_game_changes_nothing():
 
 
 @pytest.mark.django_db
-def test_a_failure_after_the_append_rolls_the_events_back(monkeypatch):
+@pytest.mark.parametrize("failing", ["room_summary", "_issue_token"])
+def test_a_failure_after_the_append_rolls_the_events_back(monkeypatch, failing):
     """The append and the room row move together: if anything fails after the events were
-    inserted, none of them stays."""
+    inserted (the lobby summary, the seat token), none of them stays."""
     room_id = services.room_create_sync("Alice").room_id
     before = _snapshot(room_id)
     cached = services.room_state(room_id)
 
-    def boom(state):
+    def boom(*args):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(services, "room_summary", boom)
+    monkeypatch.setattr(services, failing, boom)
     with pytest.raises(RuntimeError):
         services.room_join_sync(room_id, "Bob")
     monkeypatch.undo()
     assert _snapshot(room_id) == before
     assert services.room_state(room_id) == cached
+    services.cache_clear()
+    assert services.room_state(room_id)[0].seats[1].name is None
     # The room goes on with a gapless log.
     assert services.room_join_sync(room_id, "Bob").seat == 1
     seqs = list(Event.objects.filter(room_id=room_id).order_by("seq").values_list("seq", flat=True))
@@ -545,25 +548,8 @@ def test_a_failure_after_the_append_rolls_the_events_back(monkeypatch):
 
 
 @pytest.mark.django_db
-def test_a_failed_token_issue_rolls_the_join_back(monkeypatch):
-    room_id = services.room_create_sync("Alice").room_id
-    before = _snapshot(room_id)
-
-    def boom(room, seat):
-        raise RuntimeError("no entropy")
-
-    monkeypatch.setattr(services, "_issue_token", boom)
-    with pytest.raises(RuntimeError):
-        services.room_join_sync(room_id, "Bob")
-    monkeypatch.undo()
-    assert _snapshot(room_id) == before
-    services.cache_clear()
-    assert services.room_state(room_id)[0].seats[1].name is None
-
-
-@pytest.mark.django_db
 def test_a_failed_create_leaves_no_room_and_no_events(monkeypatch):
-    def boom(room, seat):
+    def boom(room_id, seat):
         raise RuntimeError("no entropy")
 
     before = (Room.objects.count(), Event.objects.count())
@@ -629,7 +615,7 @@ def test_a_rolled_back_join_does_not_poison_the_cache(monkeypatch):
     room_id = services.room_create_sync("Alice").room_id
     version = Room.objects.get(pk=room_id).version
 
-    def boom(room, seat):
+    def boom(room_id, seat):
         raise RuntimeError("no entropy")
 
     monkeypatch.setattr(services, "_issue_token", boom)
