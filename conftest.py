@@ -17,6 +17,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from tests.ci import in_ci
+
 DEFAULT_PORTS = {"postgres": 5432, "postgresql": 5432, "redis": 6379}
 
 
@@ -41,8 +43,8 @@ def pytest_configure(config: pytest.Config) -> None:
     if not problems:
         return
     message = "; ".join(problems)
-    if os.environ.get("CI") == "true":
-        raise pytest.UsageError(f"service-backed run: {message} (CI=true: this is a failure)")
+    if in_ci():
+        raise pytest.UsageError(f"service-backed run: {message} (under CI this is a failure)")
     pytest.exit(f"service-backed run skipped: {message}", returncode=0)
 
 

@@ -71,6 +71,8 @@ class Server:
     def __init__(self, env: dict[str, str], log: Path) -> None:
         self.env = env
         self.log_path = log
+        if not DAPHNE.exists():
+            raise RuntimeError(f"daphne is not installed in {BIN}")
         self.port = free_port()
         self._log = open(log, "wb")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(

@@ -12,14 +12,14 @@ that is a failure. Playwright's own browser downloads are never used.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
 
-from tests.liveserver import BIN, DAPHNE, ROOT, Server, Servers
+from tests.ci import in_ci
+from tests.liveserver import ROOT, Server, Servers
 
 from .table import DESKTOP
 
@@ -47,16 +47,14 @@ def _require_chromium() -> None:
     if CHROMIUM.exists():
         return
     reason = f"{CHROMIUM} is missing (apt-get install chromium fonts-wqy-zenhei)"
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} (CI=true: a missing browser is a failure)", pytrace=False)
+    if in_ci():
+        pytest.fail(f"{reason} (under CI a missing browser is a failure)", pytrace=False)
     pytest.skip(f"browser tests skipped: {reason}")
 
 
 @pytest.fixture(scope="package")
 def e2e_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     _require_chromium()
-    if not DAPHNE.exists():
-        pytest.fail(f"daphne is not installed in {BIN}")
     group = Servers(tmp_path_factory.mktemp("e2e"), env=SERVER_ENV)
     try:
         yield group.start()

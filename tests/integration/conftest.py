@@ -7,13 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.liveserver import BIN, DAPHNE, Servers
+from tests.liveserver import Servers
 
 
 @pytest.fixture
 def servers(tmp_path: Path):
-    if not DAPHNE.exists():
-        pytest.fail(f"daphne is not installed in {BIN}")
     group = Servers(tmp_path)
     try:
         yield group
