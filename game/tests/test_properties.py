@@ -78,10 +78,13 @@ def test_no_view_or_public_event_shows_another_seats_pieces(seed, bots):
                     assert shown["hand"] == event.payload["hands"][seat]
         spectator = seat_view(state, None)
         assert spectator["you"] is None
-        # Pieces are conserved: every piece is in a hand or on the table of this round.
+        # Pieces are conserved: every piece of the deck is in a hand, in a finished turn of this
+        # round (each took one piece from every seat per pile its winner won), or on the table.
         if state.phase is not Phase.WAITING and state.round:
             in_hands = Counter(k for s in state.seats for k in s.hand)
-            assert sum(in_hands.values()) <= 32
+            played = 4 * sum(s.piles for s in state.seats)
+            on_table = sum(len(p.pieces) for p in state.turn.plays) if state.turn else 0
+            assert sum(in_hands.values()) + played + on_table == len(deck())
             assert not in_hands - Counter(deck())
 
 

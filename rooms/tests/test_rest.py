@@ -380,7 +380,7 @@ def test_detail(client):
     assert summary["version"] == Room.objects.get(pk=body["room_id"]).version
     assert [(s["seat"], s["name"], s["is_bot"]) for s in summary["seats"]] == [
         (0, "Alice", False),
-        (1, summary["seats"][1]["name"], True),
+        (1, "Bot Ada", True),
         (2, "Bob", False),
         (3, None, False),
     ]

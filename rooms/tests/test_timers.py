@@ -82,7 +82,7 @@ def test_redeal_window_runs_from_the_deal_not_from_later_decisions():
 
 @pytest.mark.django_db(transaction=True)
 async def test_firing_is_idempotent_and_only_when_due(settings):
-    settings.LIAPTUI_TIME_SCALE = 1  # real delays: nothing is due right after the start
+    settings.LIAPTUI_TIME_SCALE = 10  # long delays: nothing is due right after a write
     created = await database_sync_to_async(services.room_create_sync)("Ann", 3)
     await database_sync_to_async(services.room_act_sync)(created.room_id, 0, "start_game", {})
     room = await database_sync_to_async(Room.objects.get)(pk=created.room_id)
@@ -95,9 +95,9 @@ async def test_firing_is_idempotent_and_only_when_due(settings):
     assert fired is not None and fired.version > version
     # The deadline moved with the write: a second firing of the old one changes nothing.
     after = await database_sync_to_async(Room.objects.get)(pk=room.id)
-    if after.deadline_at is not None and after.deadline_at > timezone.now():
-        assert await database_sync_to_async(services.room_fire_sync)(room.id) is None
-        assert (await database_sync_to_async(Room.objects.get)(pk=room.id)).version == after.version
+    assert after.deadline_at is not None and after.deadline_at > timezone.now()
+    assert await database_sync_to_async(services.room_fire_sync)(room.id) is None
+    assert (await database_sync_to_async(Room.objects.get)(pk=room.id)).version == after.version
     await services.shutdown()
 
 
