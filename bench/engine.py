@@ -46,7 +46,7 @@ def profile(games: int) -> pstats.Stats:
 
 #: The three steps of a bot decision, found in the profile by (file, function).
 _PARTS = (
-    ("`seat_view` (the bot's view of the table)", "game/views.py", "seat_view"),
+    ("`bot_view` (the part of the table a bot reads)", "game/views.py", "bot_view"),
     ("`bots.choose` (the bot's decision)", "game/bots.py", "choose"),
     ("`engine.execute` (validation, events, state changes)", "game/engine.py", "execute"),
 )

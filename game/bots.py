@@ -72,24 +72,21 @@ def valid_plays(hand: Pieces) -> tuple[Pieces, ...]:
     return tuple(plays)
 
 
-def _plays_up_to(hand: Pieces, size: int) -> list[Pieces]:
-    """The valid plays of at most ``size`` pieces (as ``valid_plays``; singles and pairs, the
-    usual case, are read off the hand directly)."""
-    if size == 1:
-        return [(kind,) for kind in set(hand)]
-    if size == 2:
-        kinds = set(hand)
-        return [(k,) for k in kinds] + [(k, k) for k in kinds if hand.count(k) >= 2]
-    return [p for p in valid_plays(hand) if len(p) <= size]
-
-
 def _plays_of_size(hand: Pieces, size: int) -> list[Pieces]:
-    """The valid plays of exactly ``size`` pieces."""
+    """The valid plays of exactly ``size`` pieces (singles and pairs, the usual case, read off
+    the hand directly)."""
     if size == 1:
         return [(kind,) for kind in set(hand)]
     if size == 2:
         return [(k, k) for k in set(hand) if hand.count(k) >= 2]
     return [p for p in valid_plays(hand) if len(p) == size]
+
+
+def _plays_up_to(hand: Pieces, size: int) -> list[Pieces]:
+    """The valid plays of at most ``size`` pieces."""
+    if size <= 2:
+        return [p for n in range(1, size + 1) for p in _plays_of_size(hand, n)]
+    return [p for p in valid_plays(hand) if len(p) <= size]
 
 
 def _points(pieces: Sequence[str]) -> int:

@@ -55,6 +55,7 @@ class Deadline(NamedTuple):
 # on every access): the checks made on every command compare with these.
 _TURN = Phase.TURN
 _PREPARATION = Phase.PREPARATION
+_DECLARATION = Phase.DECLARATION
 #: The display pauses, each ended by an ``advance`` command, with their timer names.
 _PAUSES = {phase: phase.value for phase in (Phase.ROUND_START, Phase.TURN_RESULTS, Phase.SCORING)}
 
@@ -69,9 +70,9 @@ def to_act(state: GameState) -> list[int]:
         if turn is None or len(turn.plays) == SEATS:
             return []
         return [(turn.leader + len(turn.plays)) % SEATS]
-    if phase is Phase.PREPARATION:
+    if phase is _PREPARATION:
         return [s for s in state.weak if state.redeal_choices[s] is None]
-    if phase is Phase.DECLARATION:
+    if phase is _DECLARATION:
         seat = next_declarer(state)
         return [] if seat is None else [seat]
     return []
@@ -209,9 +210,13 @@ def clean_name(name: Any) -> str:
     return name
 
 
+def _taken_names(state: GameState) -> set[str]:
+    """The names in the room, case-folded (names are unique regardless of case)."""
+    return {s.name.casefold() for s in state.seats if s.name}
+
+
 def _check_unique_name(state: GameState, name: str) -> None:
-    taken = {s.name.casefold() for s in state.seats if s.name}
-    if name.casefold() in taken:
+    if name.casefold() in _taken_names(state):
         raise RuleError("name_taken", f"Someone in this room is already called {name!r}.")
 
 
@@ -262,8 +267,8 @@ def _add_bot(rec: _Recorder, command: Command) -> None:
         raise RuleError("invalid_argument", f"Bot strategies are {', '.join(BOT_STRATEGIES)}.")
     if state.seats[seat].taken:
         raise RuleError("seat_taken", f"Seat {seat} is taken.")
-    used = {s.name.casefold() for s in state.seats if s.name}
-    name = next(f"Bot {n}" for n in BOT_NAMES if f"bot {n}".casefold() not in used)
+    used = _taken_names(state)
+    name = next(f"Bot {n}" for n in BOT_NAMES if f"Bot {n}".casefold() not in used)
     rec.emit("bot_added", {"seat": seat, "name": name, "strategy": strategy}, actor)
 
 
@@ -671,7 +676,7 @@ _PHASES = {phase.value: phase for phase in Phase}
 
 
 def _phase_change(state: GameState, p: dict[str, Any]) -> GameState:
-    phase = _PHASES.get(p["phase"]) or Phase(p["phase"])
+    phase = _PHASES[p["phase"]]
     if phase is _PREPARATION:
         seats = tuple(evolve(s, hand=(), declared=None, piles=0) for s in state.seats)
         return evolve(

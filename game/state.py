@@ -168,11 +168,5 @@ def evolve(obj: T, **changes: Any) -> T:
     """``dataclasses.replace`` for these frozen classes, without re-running ``__init__``: the fold
     is the hot path of live play, replay and the simulator. ``changes`` must name fields."""
     new = _new(type(obj))
-    try:
-        fields = obj.__dict__
-    except AttributeError:  # a slotted class: one field at a time
-        for name in obj.__slots__:  # type: ignore[attr-defined]
-            _setattr(new, name, changes[name] if name in changes else getattr(obj, name))
-        return new
-    _setattr(new, "__dict__", {**fields, **changes})
+    _setattr(new, "__dict__", {**obj.__dict__, **changes})
     return new

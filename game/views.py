@@ -14,10 +14,10 @@ from .engine import declaration_context, to_act
 from .rules import MAX_PLAY, valid_declarations
 from .state import Event, GameState, LastTurn, Phase, Play, SeatState, Turn
 
-# Every view is built afresh (callers may change it); these builders are on the hot path of
-# every bot decision, so they read fields directly rather than through the helper properties,
-# and compare phases with module constants (reading a member through an Enum class is slow on
-# CPython 3.11: ``EnumType.__getattr__`` runs on every access).
+# Every view is built afresh (callers may change it). Seat views go to every socket on every
+# update, and ``_turn``/``_legal`` serve every bot decision too, so phases are compared with
+# module constants (reading a member through an Enum class is slow on CPython 3.11:
+# ``EnumType.__getattr__`` runs on every access).
 _WAITING, _PREPARATION, _DECLARATION, _TURN = (
     Phase.WAITING,
     Phase.PREPARATION,
@@ -61,12 +61,10 @@ def _seat(index: int, seat: SeatState, started: bool) -> dict[str, Any]:
     return {
         "seat": index,
         "name": seat.name,
-        "is_bot": seat.bot is not None,
+        "is_bot": seat.is_bot,
         "connected": seat.connected,
         # A human seat that is away while the game runs is played by a bot until they return.
-        "bot_playing": (
-            seat.name is not None and seat.bot is None and not seat.connected and started
-        ),
+        "bot_playing": seat.is_human and not seat.connected and started,
         "score": seat.score,
         "declared": seat.declared,
         "piles": seat.piles,
@@ -169,7 +167,7 @@ def _common_view(state: GameState, waiting_on: list[int]) -> dict[str, Any]:
         "to_act": list(waiting_on),
         "redeal": {
             "weak": list(state.weak),
-            "decided": [s for s in state.weak if choices[s] is not None] if state.weak else [],
+            "decided": [s for s in state.weak if choices[s] is not None],
         },
         "turn": _turn(state.turn),
         "last_turn": _last_turn(state.last_turn),
