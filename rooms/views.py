@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from .consumers import session_key
+from eventlog.api import can_debug
+
 from .models import Room
 
 
@@ -19,13 +19,12 @@ def table(request: HttpRequest, room_id: str) -> HttpResponse:
     """The table of one room. The seat comes from the session (set when the browser created
     or joined the room); without one the page is a spectator's."""
     room = get_object_or_404(Room, pk=room_id.upper())
-    seated = bool(request.session.get(session_key(room.id)))
-    return render(request, "room.html", {"room": room, "seated": seated})
+    return render(request, "room.html", {"room": room})
 
 
 def replay(request: HttpRequest, room_id: str) -> HttpResponse:
     """Staff page: the table replayed at any event. It shows every hand, like the debug API."""
-    if not (settings.DEBUG or (request.user.is_active and request.user.is_staff)):
+    if not can_debug(request.user):
         return redirect_to_login(request.get_full_path())
     room = get_object_or_404(Room, pk=room_id.upper())
     return render(request, "replay.html", {"room": room})

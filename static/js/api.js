@@ -1,6 +1,6 @@
 // Small helpers for the REST API: JSON in, {ok, status, data, error} out, never a throw.
 
-export async function request(method, url, body) {
+async function request(method, url, body) {
   const init = { method, headers: { Accept: "application/json" }, credentials: "same-origin" };
   if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";

@@ -17,7 +17,7 @@ for (const [i, name] of NAMES.entries()) {
 const HIGH = ["GENERAL", "ADVISOR", "ELEPHANT"];
 const LOW = ["CHARIOT", "HORSE", "CANNON"];
 
-export const nameOf = (kind) => kind.slice(0, kind.lastIndexOf("_"));
+const nameOf = (kind) => kind.slice(0, kind.lastIndexOf("_"));
 export const colorOf = (kind) => kind.slice(kind.lastIndexOf("_") + 1);
 
 /** "Red general", "Black soldier". */

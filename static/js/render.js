@@ -18,16 +18,20 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-/** A round token with the glyph, in its colour, with the points small. */
-export function pieceToken(kind, { tag = "span", ...attrs } = {}) {
+/** A round token with the glyph, in its colour, with the points small; a ``class`` given in
+ * ``attrs`` is added to the token's own classes. */
+export function pieceToken(kind, { tag = "span", class: extraClass, ...attrs } = {}) {
   const color = colorOf(kind).toLowerCase();
   return el(
     tag,
-    { class: `piece ${color}`, title: `${pieceLabel(kind)} (${POINTS[kind]})`, "aria-label": `${pieceLabel(kind)}, ${POINTS[kind]} points`, "data-kind": kind, ...attrs },
+    { class: `piece ${color}${extraClass ? ` ${extraClass}` : ""}`, title: `${pieceLabel(kind)} (${POINTS[kind]})`, "aria-label": `${pieceLabel(kind)}, ${POINTS[kind]} points`, "data-kind": kind, ...attrs },
     el("span", { class: "glyph", "aria-hidden": "true", text: GLYPHS[kind] }),
     el("span", { class: "points", "aria-hidden": "true", text: POINTS[kind] }),
   );
 }
+
+/** "1 piece", "2 pieces": ``n`` and ``word``, with an "s" unless ``n`` is 1. */
+export const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 export function piecesRow(kinds, cls = "pieces") {
   return el("span", { class: cls }, kinds.map((k) => pieceToken(k)));
@@ -112,7 +116,7 @@ export function describeEvent(view, event) {
     case "redeal": return `Redeal for ${who(p.seat)}: the round now counts ×${p.multiplier}.`;
     case "declared": return `${who(p.seat)} declared ${p.value}.`;
     case "played": return `${who(p.seat)} played ${p.pieces.length} (${typeLabel(p.play_type)}).`;
-    case "turn_won": return `${who(p.winner)} won turn ${p.turn} and ${p.piles} pile${p.piles === 1 ? "" : "s"}.`;
+    case "turn_won": return `${who(p.winner)} won turn ${p.turn} and ${plural(p.piles, "pile")}.`;
     case "round_scored": return `Round ${p.round} scored: ${p.seats.map((s) => `${who(s.seat)} ${s.delta >= 0 ? "+" : ""}${s.delta}`).join(", ")}.`;
     case "game_over": return `Game over after ${p.rounds} rounds. Winner: ${p.winners.map(who).join(", ")}.`;
     default: return null;

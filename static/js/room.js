@@ -4,7 +4,7 @@
 
 import { postJSON, rememberedName, showError } from "./api.js";
 import { playType, sortKinds, typeLabel } from "./pieces.js";
-import { describeEvent, el, phaseTitle, pieceToken, playsList, seatCards, seatName } from "./render.js";
+import { describeEvent, el, phaseTitle, pieceToken, playsList, plural, seatCards, seatName } from "./render.js";
 import { ReconnectingSocket } from "./socket.js";
 
 const $ = (id) => document.getElementById(id);
@@ -150,11 +150,11 @@ function renderTrick() {
   const last = view.last_turn;
   if (turn && turn.plays.length) {
     section.hidden = false;
-    $("trick-title").textContent = `Turn ${turn.number}` + (turn.required ? ` · ${turn.required} piece${turn.required > 1 ? "s" : ""} each` : "");
+    $("trick-title").textContent = `Turn ${turn.number}` + (turn.required ? ` · ${plural(turn.required, "piece")} each` : "");
     $("trick-plays").replaceChildren(...playsList(view, turn.plays, turn.winning_seat));
   } else if (last && ["turn_results", "turn", "scoring"].includes(view.phase)) {
     section.hidden = false;
-    $("trick-title").textContent = `Turn ${last.number}: ${seatName(view, last.winner)} wins ${last.piles} pile${last.piles > 1 ? "s" : ""} with a ${typeLabel(last.play_type)}`;
+    $("trick-title").textContent = `Turn ${last.number}: ${seatName(view, last.winner)} wins ${plural(last.piles, "pile")} with a ${typeLabel(last.play_type)}`;
     $("trick-plays").replaceChildren(...playsList(view, last.plays, last.winner));
   } else {
     section.hidden = true;
@@ -223,8 +223,8 @@ function selectionCheck() {
   const kinds = selectionKinds();
   const n = kinds.length;
   const type = playType(kinds);
-  if (n === 0) return { ok: false, why: rule.min === rule.max ? `Select ${rule.min} piece${rule.min > 1 ? "s" : ""}.` : `Select 1 to ${rule.max} pieces.` };
-  if (n < rule.min || n > rule.max) return { ok: false, why: `You must play ${rule.min === rule.max ? `${rule.min} piece${rule.min > 1 ? "s" : ""}` : `${rule.min}–${rule.max} pieces`}.`, type };
+  if (n === 0) return { ok: false, why: rule.min === rule.max ? `Select ${plural(rule.min, "piece")}.` : `Select 1 to ${rule.max} pieces.` };
+  if (n < rule.min || n > rule.max) return { ok: false, why: `You must play ${rule.min === rule.max ? plural(rule.min, "piece") : `${rule.min}–${rule.max} pieces`}.`, type };
   if (view.turn.required === null && !type) return { ok: false, why: "The leader must play a valid combination.", type };
   return { ok: true, why: "", type };
 }
@@ -239,16 +239,15 @@ function renderHand(you) {
       tag: "button",
       type: "button",
       "aria-pressed": selected.includes(i) ? "true" : "false",
-      class: `piece ${kind.endsWith("_RED") ? "red" : "black"}${selected.includes(i) ? " selected" : ""}`,
+      class: selected.includes(i) ? "selected" : null,
       onclick: () => toggle(i),
     }),
   );
   replaceKeepingFocus($("hand"), tokens);
   const playing = Boolean(view.legal.play);
   const check = selectionCheck();
-  const kinds = selectionKinds();
   $("selection-info").textContent = playing
-    ? kinds.length ? `${kinds.length} selected: ${typeLabel(check.type ?? playType(kinds))}${check.why ? ` — ${check.why}` : ""}` : check.why
+    ? selected.length ? `${selected.length} selected: ${typeLabel(check.type)}${check.why ? ` — ${check.why}` : ""}` : check.why
     : view.phase === "turn" ? "Wait for your turn." : "";
   $("play-button").disabled = !playing || !check.ok || sending;
   $("play-button").textContent = check.ok ? `Play ${typeLabel(check.type)}` : "Play";
