@@ -8,7 +8,8 @@ class Event(models.Model):
     the event; ``phase`` is the game phase after it."""
 
     id = models.BigAutoField(primary_key=True)
-    room_id = models.CharField(max_length=16, db_index=True)
+    # Found through the unique (room_id, seq) index: no index of its own.
+    room_id = models.CharField(max_length=16)
     seq = models.PositiveIntegerField()
     type = models.CharField(max_length=32, db_index=True)
     phase = models.CharField(max_length=16, db_index=True)

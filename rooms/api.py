@@ -54,7 +54,9 @@ class RequestBody(serializers.Serializer):
 
 class CreateRoomSerializer(RequestBody):
     player_name = PlayerNameField(help_text="1-32 printable characters, unique in the room")
-    bots = serializers.IntegerField(min_value=0, max_value=3, required=False, default=0)
+    bots = serializers.IntegerField(
+        min_value=0, max_value=services.MAX_BOTS, required=False, default=0
+    )
     seed = serializers.IntegerField(
         min_value=0, max_value=2**53, required=False, help_text="only with LIAPTUI_ALLOW_SEED"
     )

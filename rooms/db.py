@@ -55,7 +55,6 @@ def _keeping_connection(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -
     finally:
         for connection in connections.all(initialized_only=True):
             connection.close_at = None  # opened with CONN_MAX_AGE's deadline: keep it
-        close_old_connections()
         _last_used.at = time.monotonic()
 
 

@@ -40,7 +40,7 @@ from game.views import bot_view
 from .db import db_async
 from .errors import RoomError
 from .models import Presence, Room, RoomStatus, SeatToken
-from .selectors import room_list, room_status, room_summary, seat_for_token
+from .selectors import room_list, room_summary, seat_for_token
 from .timers import next_deadline, scaled
 from .tokens import hash_token, new_room_id, new_token
 
@@ -92,9 +92,14 @@ def room_state(room_id: str, version: int | None = None) -> tuple[GameState, int
 
 
 def _cache_put(room_id: str, version: int, state: GameState) -> None:
+    """Keep the newest state of a room; a closed room is never written again: forget it."""
     with _cache_lock:
         hit = _cache.get(room_id)
-        if hit is None or hit[0] <= version:
+        if hit is not None and hit[0] > version:
+            return
+        if state.closed:
+            _cache.pop(room_id, None)
+        else:
             _cache[room_id] = (version, state)
 
 
@@ -132,12 +137,28 @@ def _phases(start: Phase, events: list[Event]) -> list[str]:
     return phases
 
 
+#: The row's fields a write moves (``save`` writes these only).
+_COMMITTED_FIELDS = (
+    "version",
+    "status",
+    "summary",
+    "pause_since",
+    "due_since",
+    "deadline_at",
+    "deadline_action",
+    "empty_since",
+    "finished_at",
+    "updated_at",
+)
+
+
 def _commit(room: Room, old: GameState, events: list[Event], new: GameState) -> Written:
     """Append ``events`` and move the room row; inside the caller's transaction."""
     now = timezone.now()
     rows = event_append(room.id, room.version, events, _phases(old.phase, events), now)
+    summary = room_summary(new)
     room.version += len(events)
-    room.status = room_status(new)
+    room.status = summary["status"]
     if any(e.type in _PAUSE_EVENTS for e in events):
         room.pause_since = now
     # An awaited seat's clock starts when it becomes due; leaving and coming back does not
@@ -151,14 +172,13 @@ def _commit(room: Room, old: GameState, events: list[Event], new: GameState) -> 
             new, pause_since=room.pause_since, due_since=room.due_since, timings=timings()
         )
     room.deadline_at, room.deadline_action = upcoming if upcoming else (None, None)
-    summary = room_summary(new)
     changed = summary != room.summary
     room.summary = summary
     anyone_here = any(s.is_human and s.connected for s in new.seats)
     room.empty_since = None if anyone_here else (room.empty_since or now)
     if room.status == RoomStatus.FINISHED and room.finished_at is None:
         room.finished_at = now
-    room.save()
+    room.save(update_fields=_COMMITTED_FIELDS)
     freed = [e.payload for e in events if e.type == "seat_freed"]
     for payload in freed:
         SeatToken.objects.filter(room=room, seat=payload["seat"]).delete()
@@ -365,27 +385,18 @@ def presence_touch_sync() -> None:
 
 _timers: dict[str, tuple[int, asyncio.TimerHandle]] = {}
 _tasks: set[asyncio.Task[Any]] = set()
-_locks: dict[str, asyncio.Lock] = {}
 # While ``shutdown`` drains the running fires, their writes schedule nothing new.
 _stopping = False
+_running = 0  # room calls in progress: ``shutdown`` waits for them too
 
 
-def _lock(room_id: str) -> asyncio.Lock:
-    lock = _locks.get(room_id)
-    if lock is None:
-        lock = _locks[room_id] = asyncio.Lock()
-    return lock
-
-
-_running = 0  # calls inside ``_locked`` now: ``shutdown`` waits for them too
-
-
-async def _locked(room_id: str, fn: Callable[..., Any], *args: Any) -> Any:
+async def _room_call(room_id: str, fn: Callable[..., Any], *args: Any) -> Any:
+    """``fn(room_id, *args)`` in the room's database thread, which runs one room's calls one at a
+    time and in order (between processes, the row lock does)."""
     global _running
     _running += 1
     try:
-        async with _lock(room_id):
-            return await db_async(fn, room_id)(room_id, *args)
+        return await db_async(fn, room_id)(room_id, *args)
     finally:
         _running -= 1
 
@@ -468,7 +479,7 @@ def _spawn_fire(room_id: str) -> None:
 async def room_fire(room_id: str) -> None:
     """Fire a room's deadline if due; errors are logged, never raised into the event loop."""
     try:
-        await publish(await _locked(room_id, room_fire_sync))
+        await publish(await _room_call(room_id, room_fire_sync))
     except Exception:
         log.exception("firing the deadline of room %s failed", room_id)
 
@@ -476,19 +487,19 @@ async def room_fire(room_id: str) -> None:
 async def room_act(room_id: str, seat: int | None, action: str, args: dict[str, Any]) -> Written:
     """Run a player's action; raises ``RuleError``/``RoomError`` when refused (nothing changed).
     Returns the write, so the caller can answer from it without reading the room again."""
-    written = await _locked(room_id, room_act_sync, seat, action, args)
+    written = await _room_call(room_id, room_act_sync, seat, action, args)
     await publish(written)
     return written
 
 
 async def room_connect(room_id: str, token: str, channel_name: str) -> int:
-    seat, written = await _locked(room_id, presence_add_sync, token, channel_name)
+    seat, written = await _room_call(room_id, presence_add_sync, token, channel_name)
     await publish(written)
     return seat
 
 
 async def room_disconnect(room_id: str, seat: int, channel_name: str) -> None:
-    await publish(await _locked(room_id, presence_remove_sync, seat, channel_name))
+    await publish(await _room_call(room_id, presence_remove_sync, seat, channel_name))
 
 
 async def shutdown() -> None:
@@ -509,7 +520,6 @@ async def shutdown() -> None:
                 await asyncio.wait(list(_tasks))  # unlike gather, never cancels them
             else:
                 await asyncio.sleep(0.005)
-        _locks.clear()
     finally:
         _stopping = False
 
@@ -562,7 +572,7 @@ async def sweep_once() -> None:
     for room_id in await db_async(_due_rooms_sync)():
         await room_fire(room_id)
     for room_id, reason in await db_async(_abandoned_rooms_sync)():
-        await publish(await _locked(room_id, room_close_sync, reason, _abandon_limit()))
+        await publish(await _room_call(room_id, room_close_sync, reason, _abandon_limit()))
 
 
 _sweeper: asyncio.Task[None] | None = None
