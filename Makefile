@@ -47,7 +47,7 @@ test: venv
 
 test-services: venv
 	DATABASE_URL=$(SERVICES_DATABASE_URL) REDIS_URL=$(SERVICES_REDIS_URL) \
-		$(VENV)/bin/pytest -q rooms eventlog tests/integration
+		$(VENV)/bin/pytest -q rooms eventlog tests/integration/test_scaleout.py
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -8,10 +8,10 @@ import asyncio
 import pytest
 
 from game.engine import deal_hands
-from game.pieces import is_weak
 from game.scoring import round_score
 from rooms.tests.wsclient import (
     GAME_TIMEOUT,
+    WEAK_SEED,
     assert_secrecy,
     create_room,
     event_rows,
@@ -25,7 +25,6 @@ from rooms.tests.wsclient import (
 pytestmark = pytest.mark.django_db(transaction=True)
 
 #: A seed whose first deal gives seat 0 a weak hand.
-WEAK_SEED = next(s for s in range(10_000) if is_weak(deal_hands(s, 0)[0]))
 
 
 def assert_final(view: dict) -> None:

@@ -12,11 +12,10 @@ import asyncio
 import pytest
 from channels.db import database_sync_to_async
 
-from game.engine import deal_hands
-from game.pieces import is_weak
 from rooms.models import Presence
 from rooms.tests.wsclient import (
     GAME_TIMEOUT,
+    WEAK_SEED,
     assert_secrecy,
     create_room,
     event_rows,
@@ -33,7 +32,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 SEED = 123
 #: A seed whose first deal gives seat 0 a weak hand (so it is asked about a redeal).
-WEAK_SEED = next(s for s in range(10_000) if is_weak(deal_hands(s, 0)[0]))
 ACTIONS = ("redeal_decided", "declared", "played")
 
 

@@ -24,7 +24,8 @@ from django.utils import timezone
 
 from eventlog.selectors import room_events, to_game_event
 from game.bots import choose
-from game.engine import apply
+from game.engine import apply, deal_hands
+from game.pieces import is_weak
 from game.state import GameState
 from gameproject.asgi import application
 from rooms import services
@@ -35,6 +36,8 @@ TIMEOUT = 10.0
 GAME_TIMEOUT = 120.0
 CLOSE = "websocket.close"
 HOLD_SECONDS = 3600.0
+#: A seed whose first deal gives seat 0 a weak hand (a redeal is offered to the host).
+WEAK_SEED = next(s for s in range(10_000) if is_weak(deal_hands(s, 0)[0]))
 
 View = dict[str, Any]
 Message = dict[str, Any]
