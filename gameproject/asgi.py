@@ -11,16 +11,16 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 import rooms.routing  # noqa: E402
 from rooms.middleware import SweeperMiddleware, sweep_from_the_start  # noqa: E402
+from rooms.origins import OriginValidator  # noqa: E402
 
 application = SweeperMiddleware(
     ProtocolTypeRouter(
         {
             "http": django_asgi_app,
-            "websocket": AllowedHostsOriginValidator(
+            "websocket": OriginValidator(
                 AuthMiddlewareStack(URLRouter(rooms.routing.websocket_urlpatterns))
             ),
         }

@@ -9,6 +9,10 @@ DJANGO_SECRET_KEY     required in production. Unset: a fixed, public, clearly in
                       on it; `manage.py check --deploy` flags it because it starts with
                       "django-insecure-".
 DJANGO_ALLOWED_HOSTS  comma-separated; default "127.0.0.1,localhost,testserver".
+DJANGO_ALLOWED_ORIGINS  comma-separated origins (scheme://host[:port]) allowed to open room
+                      sockets and to POST to the REST API from another site; unset: none, so
+                      only same-origin pages (the Origin is the scheme, host and port the request
+                      was sent to, that host being one of DJANGO_ALLOWED_HOSTS).
 DATABASE_URL          any dj-database-url URL; default: SQLite file db.sqlite3 in BASE_DIR (WAL).
 REDIS_URL             when set, channels-redis is the channel layer; otherwise the in-memory one
                       (a single process only).
@@ -17,6 +21,11 @@ LIAPTUI_ALLOW_SEED    bool; lets POST /api/rooms/ take a "seed". Default off.
 LIAPTUI_DB_THREADS    int >= 1: threads for the room service's database work, each keeping its
                       connection; a room always uses the same one. Default 1 on SQLite (one
                       writer at a time: more threads only wait on its lock), 4 otherwise.
+LIAPTUI_PRESENCE_HEARTBEAT  float > 0: every this many seconds a process marks the sockets it
+                      really holds as alive. Default 2.
+LIAPTUI_PRESENCE_TTL  float: a socket not marked alive for this long is gone (its process died
+                      or it was left behind), and its seat is away. At least twice the heartbeat.
+                      Default 6.
 LIAPTUI_IDLE_SECONDS  float >= 0: how long a connected human may take before a bot moves for
                       them once (scaled by LIAPTUI_TIME_SCALE like every delay); 0 = wait
                       forever. Default 60.
@@ -24,6 +33,7 @@ LIAPTUI_IDLE_SECONDS  float >= 0: how long a connected human may take before a b
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -82,6 +92,22 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or (
 )
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+
+
+def _origins(name: str) -> list[str]:
+    origins = env_list(name, "")
+    for origin in origins:
+        parts = urlsplit(origin)
+        path_ok = parts.path in ("", "/") and not parts.query
+        if parts.scheme not in ("http", "https") or not parts.hostname or not path_ok:
+            raise ImproperlyConfigured(
+                f"{name} takes origins like https://example.com:8443, got {origin!r}"
+            )
+    return origins
+
+
+# Other sites whose pages may open room sockets and POST to the API (see rooms/origins.py).
+ALLOWED_ORIGINS = _origins("DJANGO_ALLOWED_ORIGINS")
 
 INSTALLED_APPS = [
     "daphne",  # first, so that `runserver` is the ASGI one
@@ -194,6 +220,8 @@ WHITENOISE_USE_FINDERS = True
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "rooms.exceptions.api_exception_handler",
+    # JSON bodies only (a form is 415), small and shallow: rooms/rest_input.py.
+    "DEFAULT_PARSER_CLASSES": ["rooms.rest_input.JSONBodyParser"],
 }
 
 SPECTACULAR_SETTINGS = {
@@ -255,7 +283,15 @@ if LIAPTUI_TIMINGS["idle"] < 0:
 # Not scaled: housekeeping of the room service.
 LIAPTUI_ABANDON_AFTER = 600.0  # close rooms with no human connected, or finished, this long
 LIAPTUI_SWEEP_INTERVAL = 1.0  # how often each process looks for overdue deadlines (0 = never)
-LIAPTUI_PRESENCE_TTL = 90.0  # a socket not seen for this long is gone (its process died)
+# Each process marks the sockets it holds as alive every HEARTBEAT seconds; a socket not marked
+# for TTL seconds is gone (its process died, or it was left behind) and its seat is away.
+LIAPTUI_PRESENCE_HEARTBEAT = env_float("LIAPTUI_PRESENCE_HEARTBEAT", 2.0)
+LIAPTUI_PRESENCE_TTL = env_float("LIAPTUI_PRESENCE_TTL", 6.0)
+if LIAPTUI_PRESENCE_HEARTBEAT <= 0 or LIAPTUI_PRESENCE_TTL < 2 * LIAPTUI_PRESENCE_HEARTBEAT:
+    raise ImproperlyConfigured(
+        "LIAPTUI_PRESENCE_HEARTBEAT must be > 0 and LIAPTUI_PRESENCE_TTL at least twice it, got "
+        f"{LIAPTUI_PRESENCE_HEARTBEAT} and {LIAPTUI_PRESENCE_TTL}"
+    )
 # Per-connection WebSocket rate limit: messages per second, and the burst allowed.
 LIAPTUI_WS_RATE = env_float("LIAPTUI_WS_RATE", 10.0)
 LIAPTUI_WS_BURST = env_float("LIAPTUI_WS_BURST", 30.0)

@@ -19,6 +19,8 @@ from rest_framework.response import Response
 from . import services
 from .consumers import session_key
 from .errors import RoomError
+from .origins import SameSiteWrites
+from .rest_input import StrictIntegerField
 from .selectors import room_detail, room_list
 
 
@@ -54,10 +56,8 @@ class RequestBody(serializers.Serializer):
 
 class CreateRoomSerializer(RequestBody):
     player_name = PlayerNameField(help_text="1-32 printable characters, unique in the room")
-    bots = serializers.IntegerField(
-        min_value=0, max_value=services.MAX_BOTS, required=False, default=0
-    )
-    seed = serializers.IntegerField(
+    bots = StrictIntegerField(min_value=0, max_value=services.MAX_BOTS, required=False, default=0)
+    seed = StrictIntegerField(
         min_value=0, max_value=2**53, required=False, help_text="only with LIAPTUI_ALLOW_SEED"
     )
 
@@ -115,7 +115,7 @@ def health(request: Request) -> Response:
 )
 @api_view(["GET", "POST"])
 @authentication_classes([])
-@permission_classes([AllowAny])
+@permission_classes([SameSiteWrites])
 def rooms(request: Request) -> Response:
     if request.method == "GET":
         return Response(room_list())
@@ -145,7 +145,7 @@ def room(request: Request, room_id: str) -> Response:
 )
 @api_view(["POST"])
 @authentication_classes([])
-@permission_classes([AllowAny])
+@permission_classes([SameSiteWrites])
 def join(request: Request, room_id: str) -> Response:
     body = JoinRoomSerializer(data=request.data)
     body.is_valid(raise_exception=True)

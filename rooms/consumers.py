@@ -3,10 +3,12 @@ broadcasts into what their own seat may see (docs/protocol.md)."""
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 from urllib.parse import parse_qs
 
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
@@ -19,13 +21,25 @@ from . import services
 from .db import db_async
 from .errors import RoomError
 from .models import Room
-from .protocol import LOCAL_ACTIONS, MAX_FRAME_BYTES, ProtocolError, RateLimiter, parse_action
+from .protocol import (
+    LOCAL_ACTIONS,
+    MAX_FRAME_BYTES,
+    ProtocolError,
+    RateLimiter,
+    parse_action,
+    parse_version,
+)
 from .selectors import room_list
 
-CLOSE_TOO_BIG = 1009
-CLOSE_NO_ROOM = 4404
-CLOSE_BAD_TOKEN = 4403
+log = logging.getLogger(__name__)
+
+# Close codes (docs/protocol.md). The WebSocket server under daphne lets an application close
+# only with 1000 or 3000-4999: 1009 or 1011 from here would kill the socket instead.
 CLOSE_REMOVED = 4000
+CLOSE_TOO_BIG = 4009
+CLOSE_BAD_TOKEN = 4403
+CLOSE_NO_ROOM = 4404
+CLOSE_SERVER_ERROR = 4500
 
 
 def session_key(room_id: str) -> str:
@@ -33,7 +47,49 @@ def session_key(room_id: str) -> str:
     return f"liaptui.token.{room_id}"
 
 
-class LobbyConsumer(AsyncJsonWebsocketConsumer):
+class GuardedConsumer(AsyncJsonWebsocketConsumer):
+    """A consumer that no message can kill: an unexpected error while handling a frame is
+    logged and answered with an ``error``; anywhere else the socket is closed with
+    ``CLOSE_SERVER_ERROR`` (the client reconnects). ``release`` runs however the socket ends."""
+
+    released = False
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            await self._release_once()
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        try:
+            await super().dispatch(message)
+        except StopConsumer:
+            raise
+        except Exception:
+            log.exception("%s failed on %s", type(self).__name__, message.get("type"))
+            if message.get("type") == "websocket.receive":
+                await self.send_error(None, "server_error", "The server failed on this message.")
+            else:
+                await self.close(code=CLOSE_SERVER_ERROR)
+
+    async def disconnect(self, code: int) -> None:
+        await self._release_once()
+
+    async def _release_once(self) -> None:
+        if not self.released:
+            self.released = True
+            await self.release()
+
+    async def release(self) -> None:
+        """Leave the groups and whatever else the socket held (once)."""
+
+    async def send_error(self, request_id: Any, code: str, message: str) -> None:
+        await self.send_json(
+            {"type": "error", "request_id": request_id, "code": code, "message": message}
+        )
+
+
+class LobbyConsumer(GuardedConsumer):
     """``/ws/lobby/``: the list of open and running rooms, on connect and on every change."""
 
     async def connect(self) -> None:
@@ -42,19 +98,18 @@ class LobbyConsumer(AsyncJsonWebsocketConsumer):
         rooms = await db_async(room_list)()
         await self.send_json({"type": "rooms", "rooms": rooms})
 
-    async def disconnect(self, code: int) -> None:
+    async def release(self) -> None:
         await self.channel_layer.group_discard(services.LOBBY_GROUP, self.channel_name)
 
-    async def receive_json(self, content: Any, **kwargs: Any) -> None:
-        await self.send_json(
-            {"type": "error", "code": "read_only", "message": "The lobby only sends."}
-        )
+    async def websocket_receive(self, message: dict[str, Any]) -> None:
+        # Whatever the frame (binary, not JSON, too deep, huge): the lobby only sends.
+        await self.send_error(None, "read_only", "The lobby only sends.")
 
     async def lobby_rooms(self, message: dict[str, Any]) -> None:
         await self.send_json({"type": "rooms", "rooms": message["rooms"]})
 
 
-class RoomConsumer(AsyncJsonWebsocketConsumer):
+class RoomConsumer(GuardedConsumer):
     """``/ws/rooms/<room_id>/?token=…``: one seat's (or a spectator's) view of a room."""
 
     room_id: str
@@ -68,7 +123,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         token = await self._token()
         await self.accept()
         if not await db_async(Room.objects.filter(pk=self.room_id).exists, self.room_id)():
-            await self._send_error(None, "room_not_found", f"There is no room {self.room_id!r}.")
+            await self.send_error(None, "room_not_found", f"There is no room {self.room_id!r}.")
             await self.close(code=CLOSE_NO_ROOM)
             return
         await self.channel_layer.group_add(services.room_group(self.room_id), self.channel_name)
@@ -76,12 +131,15 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             try:
                 self.seat = await services.room_connect(self.room_id, token, self.channel_name)
             except (RoomError, RuleError) as error:
-                await self._send_error(None, error.code, error.message)
+                await self.send_error(None, error.code, error.message)
                 await self.close(code=CLOSE_BAD_TOKEN)
                 return
         # Events since the client's last version (``?version=N``); a new client gets the view only.
-        known = self._query("version")
-        since = int(known) if known and known.isascii() and known.isdigit() else None
+        try:
+            since = parse_version(self._query("version"))
+        except ProtocolError as error:
+            await self.send_error(None, error.code, error.message)
+            since = None
         await self._send_update(since=since, force=True)
 
     def _query(self, name: str) -> str | None:
@@ -96,7 +154,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             return token
         return await db_async(session.get, self.room_id)(session_key(self.room_id))
 
-    async def disconnect(self, code: int) -> None:
+    async def release(self) -> None:
         if not hasattr(self, "room_id"):
             return
         await self.channel_layer.group_discard(services.room_group(self.room_id), self.channel_name)
@@ -107,19 +165,28 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
 
     async def websocket_receive(self, message: dict[str, Any]) -> None:
         text = message.get("text")
-        size = len(text.encode()) if text is not None else len(message.get("bytes") or b"")
+        if text is not None:
+            size = len(text.encode("utf-8", "surrogatepass"))
+        else:
+            size = len(message.get("bytes") or b"")
         if size > MAX_FRAME_BYTES:
+            await self.send_error(
+                None, "frame_too_big", f"Frames are at most {MAX_FRAME_BYTES} bytes; closing."
+            )
             await self.close(code=CLOSE_TOO_BIG)
             return
-        if not self.limiter.allow(time.monotonic()):
-            await self._send_error(None, "rate_limited", "Too many messages; slow down.")
-            return
+        # Parsed before the rate limit, so that even a refusal for speed names its request.
         try:
-            action = parse_action(text)
+            action, refusal = parse_action(text), None
         except ProtocolError as error:
-            await self._send_error(error.request_id, error.code, error.message)
-            return
-        await self._handle(action.type, action.request_id, action.args)
+            action, refusal = None, error
+        request_id = action.request_id if action is not None else refusal.request_id
+        if not self.limiter.allow(time.monotonic()):
+            await self.send_error(request_id, "rate_limited", "Too many messages; slow down.")
+        elif refusal is not None:
+            await self.send_error(request_id, refusal.code, refusal.message)
+        else:
+            await self._handle(action.type, request_id, action.args)
 
     async def _handle(self, action: str, request_id: Any, args: dict[str, Any]) -> None:
         if action in LOCAL_ACTIONS:
@@ -130,7 +197,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         try:
             written = await services.room_act(self.room_id, self.seat, action, args)
         except (RuleError, RoomError) as error:
-            await self._send_error(request_id, error.code, error.message)
+            await self.send_error(request_id, error.code, error.message)
             return
         # The update comes before the ack, so an acknowledged action is already in the view.
         # It is built from the write itself (the room is read again only when this socket
@@ -140,11 +207,6 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         if action == "leave":
             self.leaving = True  # the ack said it all: no "removed" notice to this socket
             await self.close()
-
-    async def _send_error(self, request_id: Any, code: str, message: str) -> None:
-        await self.send_json(
-            {"type": "error", "request_id": request_id, "code": code, "message": message}
-        )
 
     # ----------------------------------------------------------------- server → client
 

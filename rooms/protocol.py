@@ -6,12 +6,16 @@ frame is answered with an ``error`` and never reaches a room.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
+from . import json_input
+from .json_input import MAX_DEPTH, MAX_SAFE_INTEGER
+
 MAX_FRAME_BYTES = 16 * 1024
 MAX_REQUEST_ID = 64
+#: ``?version=`` on the socket URL: at most this many digits.
+MAX_VERSION_DIGITS = 15
 
 
 @dataclass(frozen=True)
@@ -60,23 +64,32 @@ def _is(value: Any, kind: type) -> bool:
     return isinstance(value, kind)
 
 
+def _readable_id(request_id: Any) -> bool:
+    if _is(request_id, int):
+        return -MAX_SAFE_INTEGER <= request_id <= MAX_SAFE_INTEGER
+    return isinstance(request_id, str) and len(request_id) <= MAX_REQUEST_ID
+
+
 def parse_action(text: str | None) -> Action:
-    """Validate one text frame; raises ``ProtocolError`` naming what is wrong."""
+    """Validate one text frame; raises ``ProtocolError`` naming what is wrong, with the frame's
+    ``request_id`` whenever it had a readable one."""
     if text is None:
         raise ProtocolError("bad_json", "Frames must be JSON text, not binary.")
     try:
-        frame = json.loads(text)
+        frame = json_input.loads(text)
+    except json_input.TooDeep:
+        raise ProtocolError(
+            "bad_json", f"The frame nests arrays and objects more than {MAX_DEPTH} levels deep."
+        ) from None
     except ValueError:
         raise ProtocolError("bad_json", "The frame is not valid JSON.") from None
     if not isinstance(frame, dict):
         raise ProtocolError("bad_message", 'A message is a JSON object with a "type".')
     request_id = frame.get("request_id")
-    if request_id is not None and not (
-        (_is(request_id, int) or isinstance(request_id, str))
-        and len(str(request_id)) <= MAX_REQUEST_ID
-    ):
+    if request_id is not None and not _readable_id(request_id):
         raise ProtocolError(
-            "wrong_type", "request_id must be a string or an integer (64 chars max)."
+            "wrong_type",
+            f"request_id must be a string of at most {MAX_REQUEST_ID} characters or an integer.",
         )
     action = frame.get("type")
     if not isinstance(action, str) or action not in ACTIONS:
@@ -103,6 +116,8 @@ def parse_action(text: str | None) -> Action:
             raise ProtocolError(
                 "wrong_type", f"{action}.{name} has at most {spec.max_items} items.", request_id
             )
+        if spec.kind is int and not -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
+            raise ProtocolError("invalid_argument", f"{action}.{name} is out of range.", request_id)
         args[name] = value
     missing = [name for name, spec in fields.items() if spec.required and name not in args]
     if missing:
@@ -110,6 +125,20 @@ def parse_action(text: str | None) -> Action:
             "missing_field", f"{action} needs the field {missing[0]!r}.", request_id
         )
     return Action(action, request_id, args)
+
+
+def parse_version(raw: str | None) -> int | None:
+    """The socket URL's ``?version=``: None when absent; ``ProtocolError`` unless it is a whole
+    number of at most ``MAX_VERSION_DIGITS`` digits."""
+    if raw is None or raw == "":
+        return None
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= MAX_VERSION_DIGITS):
+        raise ProtocolError(
+            "wrong_type",
+            f"?version= must be a whole number of at most {MAX_VERSION_DIGITS} digits; "
+            "the view is sent without events.",
+        )
+    return int(raw)
 
 
 class RateLimiter:

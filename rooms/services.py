@@ -16,6 +16,7 @@ import asyncio
 import logging
 import secrets
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from eventlog.models import Event as EventRow
@@ -39,6 +41,7 @@ from game.views import bot_view
 
 from .db import db_async
 from .errors import RoomError
+from .live import live_sockets
 from .models import Presence, Room, RoomStatus, SeatToken
 from .selectors import room_list, room_summary, seat_for_token
 from .timers import next_deadline, scaled
@@ -339,6 +342,12 @@ def room_close_sync(
 def presence_add_sync(room_id: str, token: str, channel_name: str) -> tuple[int, Written | None]:
     """A seat's socket opened: record it, and connect the seat if it was away."""
     seat = seat_for_token(room_id, token)
+    return seat, presence_mark_sync(room_id, seat, channel_name)
+
+
+def presence_mark_sync(room_id: str, seat: int, channel_name: str) -> Written | None:
+    """Record that ``channel_name``, a socket of ``seat``, is open in this process, and connect
+    the seat if it was away (a new socket, or a live one whose row had expired)."""
     with transaction.atomic():
         Presence.objects.update_or_create(
             channel_name=channel_name,
@@ -355,7 +364,7 @@ def presence_add_sync(room_id: str, token: str, channel_name: str) -> tuple[int,
                 return None
             return Command("connect", seat, at=_now_ts())
 
-        return seat, _write(room_id, make)
+        return _write(room_id, make)
 
 
 def presence_remove_sync(room_id: str, seat: int, channel_name: str) -> Written | None:
@@ -375,9 +384,15 @@ def presence_remove_sync(room_id: str, seat: int, channel_name: str) -> Written 
         return _write(room_id, make)
 
 
-def presence_touch_sync() -> None:
-    """This process is alive: refresh the presence rows of its sockets."""
-    Presence.objects.filter(process=PROCESS_ID).update(seen_at=timezone.now())
+def presence_touch_sync(channel_names: list[str]) -> list[str]:
+    """The heartbeat: mark the presence rows of the sockets this process really holds as seen
+    now. Returns those of ``channel_names`` that have no row (it expired while the socket
+    lived: a stalled process), for the caller to record again."""
+    touched = Presence.objects.filter(channel_name__in=channel_names)
+    if touched.update(seen_at=timezone.now()) == len(channel_names):
+        return []
+    have = set(touched.values_list("channel_name", flat=True))
+    return [name for name in channel_names if name not in have]
 
 
 # --------------------------------------------------------------------------- async side
@@ -493,12 +508,16 @@ async def room_act(room_id: str, seat: int | None, action: str, args: dict[str, 
 
 
 async def room_connect(room_id: str, token: str, channel_name: str) -> int:
+    """A seat's socket opened in this process: its seat (``RoomError`` for a bad token)."""
     seat, written = await _room_call(room_id, presence_add_sync, token, channel_name)
+    live_sockets.add(channel_name, room_id, seat)
     await publish(written)
     return seat
 
 
 async def room_disconnect(room_id: str, seat: int, channel_name: str) -> None:
+    """A seat's socket closed (here, or in a process that died)."""
+    live_sockets.discard(channel_name)
     await publish(await _room_call(room_id, presence_remove_sync, seat, channel_name))
 
 
@@ -542,14 +561,23 @@ def _single_process() -> bool:
 
 
 def _stale_presences_sync() -> list[tuple[str, int, str]]:
-    """Sockets whose process stopped refreshing them (it died); with a single process, every
-    socket of an earlier process is gone at once (a restart)."""
-    presence_touch_sync()
-    stale = Presence.objects.exclude(process=PROCESS_ID)
-    if not _single_process():
-        limit = timezone.now() - timedelta(seconds=settings.LIAPTUI_PRESENCE_TTL)
-        stale = stale.filter(seen_at__lt=limit)
-    return list(stale.values_list("room_id", "seat", "channel_name"))
+    """Sockets nobody marked alive for ``LIAPTUI_PRESENCE_TTL`` (their process died, or they
+    were left behind); with a single process, every socket of an earlier process is gone at
+    once (a restart)."""
+    limit = timezone.now() - timedelta(seconds=settings.LIAPTUI_PRESENCE_TTL)
+    stale = Q(seen_at__lt=limit)
+    if _single_process():
+        stale |= ~Q(process=PROCESS_ID)
+    return list(Presence.objects.filter(stale).values_list("room_id", "seat", "channel_name"))
+
+
+async def presence_beat() -> None:
+    """Mark this process's live sockets as seen, and record again any whose row expired."""
+    sockets = live_sockets.snapshot()
+    for channel in await db_async(presence_touch_sync)(list(sockets)):
+        if live_sockets.holds(channel):  # it may have closed meanwhile
+            room_id, seat = sockets[channel]
+            await publish(await _room_call(room_id, presence_mark_sync, seat, channel))
 
 
 def _abandon_limit() -> datetime:
@@ -565,8 +593,11 @@ def _abandoned_rooms_sync() -> list[tuple[str, str]]:
 
 
 async def sweep_once() -> None:
-    """Fire overdue deadlines (of any process), drop sockets of dead processes, close rooms
-    nobody is in. Safe to run in every process at once."""
+    """Mark this process's sockets alive (every ``LIAPTUI_PRESENCE_HEARTBEAT`` s), drop
+    sockets nobody marked for ``LIAPTUI_PRESENCE_TTL`` s, fire overdue deadlines (of any
+    process), close rooms nobody is in. Safe to run in every process at once."""
+    if live_sockets.beat_due(time.monotonic(), settings.LIAPTUI_PRESENCE_HEARTBEAT):
+        await presence_beat()
     for room_id, seat, channel in await db_async(_stale_presences_sync)():
         await room_disconnect(room_id, seat, channel)
     for room_id in await db_async(_due_rooms_sync)():

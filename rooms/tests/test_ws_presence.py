@@ -222,3 +222,70 @@ async def test_host_disconnect_in_game_passes_the_host(ws):
     async with asyncio.timeout(GAME_TIMEOUT):
         views = await asyncio.gather(again.play_until(game_over), bob.play_until(game_over))
     assert views[0]["winners"] == views[1]["winners"] != []
+
+
+def _age_every_presence(seconds: float) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    Presence.objects.update(seen_at=timezone.now() - timedelta(seconds=seconds))
+
+
+async def _channel(room_id: str, seat: int) -> str:
+    return await database_sync_to_async(
+        lambda: Presence.objects.get(room_id=room_id, seat=seat).channel_name
+    )()
+
+
+async def _connected(room_id: str) -> list[bool]:
+    state, _ = await live_state(room_id)
+    return [seat.connected for seat in state.seats]
+
+
+async def test_a_row_no_socket_holds_expires_and_its_seat_goes_away(ws, settings):
+    """A socket that ended without its consumer cleaning up (or whose process died) leaves a
+    presence row: the heartbeat marks only the sockets this process holds, so that row expires
+    after LIAPTUI_PRESENCE_TTL and the sweeper makes the seat away."""
+    from rooms import services
+    from rooms.live import live_sockets
+
+    created = await create_room("Ann", 0)
+    bob = await join_room(created.room_id, "Bob")
+    await ws.seat(created)
+    ann_channel = await _channel(created.room_id, 0)
+    await database_sync_to_async(services.presence_add_sync)(created.room_id, bob.token, "ghost")
+    assert await _connected(created.room_id) == [True, True, False, False]
+
+    await database_sync_to_async(_age_every_presence)(settings.LIAPTUI_PRESENCE_TTL + 1)
+    live_sockets.last_beat = None  # a heartbeat is due
+    await services.sweep_once()
+
+    assert await _connected(created.room_id) == [True, False, False, False]
+    channels = await database_sync_to_async(
+        lambda: list(Presence.objects.values_list("channel_name", flat=True))
+    )()
+    assert channels == [ann_channel]  # the live one, marked again
+
+
+async def test_a_live_socket_whose_row_expired_is_recorded_again(ws, settings):
+    """A process that stalled past the TTL had its sockets dropped by another process's
+    sweeper: its next heartbeat records them again, and the seat is back."""
+    from rooms import services
+    from rooms.live import live_sockets
+
+    created = await create_room("Ann", 0)
+    bob = await join_room(created.room_id, "Bob")
+    await ws.seat(created)
+    await ws.seat(bob)
+    channel = await _channel(created.room_id, 0)
+    await services.publish(
+        await database_sync_to_async(services.presence_remove_sync)(created.room_id, 0, channel)
+    )
+    assert await _connected(created.room_id) == [False, True, False, False]
+
+    live_sockets.last_beat = None
+    await services.sweep_once()
+
+    assert await _connected(created.room_id) == [True, True, False, False]
+    assert await _presences(created.room_id) == 2

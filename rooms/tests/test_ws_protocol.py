@@ -8,7 +8,8 @@ import json
 import pytest
 
 from rooms.consumers import CLOSE_TOO_BIG
-from rooms.protocol import MAX_FRAME_BYTES
+from rooms.json_input import MAX_DEPTH
+from rooms.protocol import MAX_FRAME_BYTES, MAX_VERSION_DIGITS
 from rooms.tests.wsclient import (
     CLOSE,
     check_hand_paths,
@@ -51,6 +52,35 @@ MALFORMED = [
     ('{"type": "ping", "request_id": {"a": 1}}', "wrong_type", None),
     ('{"type": "ping", "request_id": true}', "wrong_type", None),
     ('{"type": "ping", "request_id": "' + "x" * 65 + '"}', "wrong_type", None),
+    ('{"type": "ping", "request_id": 9007199254740992}', "wrong_type", None),
+    # Nesting deeper than MAX_DEPTH, however it comes: never a RecursionError.
+    ("[" * 3000 + "]" * 3000, "bad_json", None),
+    ('{"a":' * 2700 + "1" + "}" * 2700, "bad_json", None),
+    ('{"type": "ping", "request_id": ' + "[" * 1000 + "]" * 1000 + "}", "bad_json", None),
+    (
+        '{"type": "play", "request_id": "q", "pieces": ' + "[" * 1000 + "]" * 1000 + "}",
+        "bad_json",
+        None,
+    ),
+    (
+        '{"type": "ping", "request_id": "r", "x": ' + "[" * MAX_DEPTH + "]" * MAX_DEPTH + "}",
+        "bad_json",
+        None,
+    ),
+    # Under the limit, the frame is read and refused for what it is.
+    (
+        '{"type": "ping", "request_id": "s", "x": ' + "[" * 7 + "]" * 7 + "}",
+        "unexpected_field",
+        "s",
+    ),
+    ('{"type": "declare", "value": 9007199254740992, "request_id": "t"}', "invalid_argument", "t"),
+    (
+        '{"type": "resync", "version": -9007199254740992, "request_id": "u"}',
+        "invalid_argument",
+        "u",
+    ),
+    ('{"type": "declare", "value": NaN, "request_id": "v"}', "bad_json", None),
+    ('{"type": "declare", "value": 1' + "0" * 4400 + ', "request_id": "w"}', "bad_json", None),
 ]
 
 
@@ -84,10 +114,16 @@ async def test_frames_over_16_kib_close_the_socket(ws):
     assert len(text.encode()) == MAX_FRAME_BYTES
     await ann.send_text(text)
     assert (await ann.receive()) == {"type": "ack", "request_id": "edge"}
-    # One byte more closes the socket with 1009 (message too big), without a reply.
+    # One byte more is answered with frame_too_big, then the socket is closed with 4009.
     await ann.send_text(text[:-1] + " }")
-    assert (await ann.receive()) == {"type": CLOSE, "code": CLOSE_TOO_BIG}
+    await too_big_and_closed(ann)
     assert await room_version(created.room_id) == before
+
+
+async def too_big_and_closed(client) -> None:
+    error = await client.receive()
+    assert error["type"] == "error" and error["code"] == "frame_too_big", error
+    assert (await client.receive()) == {"type": CLOSE, "code": CLOSE_TOO_BIG}
 
 
 async def test_multibyte_frames_are_measured_in_bytes(ws):
@@ -95,7 +131,7 @@ async def test_multibyte_frames_are_measured_in_bytes(ws):
     ann = await ws.seat(created)
     # 6000 three-byte characters: under 16 Ki characters, over 16 KiB.
     await ann.send_text(json.dumps({"type": "ping", "pad": "中" * 6000}, ensure_ascii=False))
-    assert (await ann.receive()) == {"type": CLOSE, "code": CLOSE_TOO_BIG}
+    await too_big_and_closed(ann)
 
 
 async def test_rate_limit(ws, settings):
@@ -109,6 +145,8 @@ async def test_rate_limit(ws, settings):
     replies = [await ann.receive() for _ in range(8)]
     assert replies[:3] == [{"type": "ack", "request_id": n} for n in range(3)]
     assert all(r["type"] == "error" and r["code"] == "rate_limited" for r in replies[3:]), replies
+    # Each refusal names the request it refuses, so a client can settle it.
+    assert [r["request_id"] for r in replies[3:]] == list(range(3, 8))
     # A limited action is not run: a start_game sent while limited changes nothing.
     await ann.send({"type": "start_game", "request_id": "s"})
     reply = await ann.receive()
@@ -144,9 +182,33 @@ async def test_resync_from_zero_returns_every_public_event(ws):
     assert await room_version(created.room_id) == version
 
 
-@pytest.mark.parametrize("origin", [b"http://evil.example", b"null"])
+@pytest.mark.parametrize("raw", ["1" * (MAX_VERSION_DIGITS + 1), "1" * 4301, "-3", "x", "٣"])
+async def test_a_bad_version_in_the_url_is_an_error_not_a_crash(raw, ws):
+    created = await create_room("Ann", 3)
+    client = await ws.open(created.room_id, created.token, version=raw)
+    await client.connect(first=None)
+    error = await client.receive()
+    assert error["type"] == "error" and error["code"] == "wrong_type", error
+    update = await client.receive()
+    assert update["type"] == "update" and update["events"] == [], update
+    assert (await client.request("ping", request_id=1)) == {"type": "ack", "request_id": 1}
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        b"http://evil.example",
+        b"null",
+        b"https://127.0.0.1",
+        b"http://127.0.0.1:1",
+        b"http://localhost",
+        b"ws://127.0.0.1",
+        b"http://127.0.0.1.evil.example",
+        b"",
+    ],
+)
 async def test_a_foreign_origin_is_refused(origin, ws):
-    """Only pages of the allowed hosts may open a socket (AllowedHostsOriginValidator)."""
+    """Only same-origin pages (scheme, host and port) may open a socket (rooms/origins.py)."""
     from channels.testing import WebsocketCommunicator
 
     from gameproject.asgi import application

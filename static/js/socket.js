@@ -33,11 +33,7 @@ export class ReconnectingSocket {
       } catch {
         return;
       }
-      if ((message.type === "ack" || message.type === "error") && this.pending.has(message.request_id)) {
-        const { resolve, reject } = this.pending.get(message.request_id);
-        this.pending.delete(message.request_id);
-        message.type === "ack" ? resolve(message) : reject(message);
-      }
+      if (message.type === "ack" || message.type === "error") this.settle(message);
       this.onMessage(message);
     };
     ws.onclose = (event) => {
@@ -55,6 +51,20 @@ export class ReconnectingSocket {
       this.onStatus("lost", Math.round(delay / 1000));
       this.timer = setTimeout(() => this.open(), delay);
     };
+  }
+
+  /** Settle the request an ack or error answers. The server answers a connection's frames in
+   * the order they were sent, so an error without a known request_id (the server could not read
+   * one) answers the oldest request still waiting. */
+  settle(message) {
+    let id = message.request_id;
+    if (!this.pending.has(id)) {
+      if (message.type !== "error" || this.pending.size === 0) return;
+      id = this.pending.keys().next().value;
+    }
+    const { resolve, reject } = this.pending.get(id);
+    this.pending.delete(id);
+    message.type === "ack" ? resolve(message) : reject(message);
   }
 
   /** Send an action; resolves on ack, rejects with {code, message} on error. */
