@@ -47,7 +47,9 @@ test: venv
 
 test-services: venv
 	DATABASE_URL=$(SERVICES_DATABASE_URL) REDIS_URL=$(SERVICES_REDIS_URL) \
-		$(VENV)/bin/pytest -q rooms eventlog tests/integration/test_scaleout.py
+		$(VENV)/bin/pytest -q rooms eventlog tests/integration/test_scaleout.py \
+		tests/integration/test_crash.py \
+		tests/integration/test_fuzz.py::test_fuzz_on_postgresql_and_redis
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -72,6 +72,25 @@ class GuardedConsumer(AsyncJsonWebsocketConsumer):
             else:
                 await self.close(code=CLOSE_SERVER_ERROR)
 
+    async def websocket_receive(self, message: dict[str, Any]) -> None:
+        """A frame over ``MAX_FRAME_BYTES`` is refused and the socket closed (4009); any other
+        goes to ``receive_frame`` (``text`` is None for a binary frame)."""
+        text = message.get("text")
+        if text is not None:
+            size = len(text.encode("utf-8", "surrogatepass"))
+        else:
+            size = len(message.get("bytes") or b"")
+        if size > MAX_FRAME_BYTES:
+            await self.send_error(
+                None, "frame_too_big", f"Frames are at most {MAX_FRAME_BYTES} bytes; closing."
+            )
+            await self.close(code=CLOSE_TOO_BIG)
+            return
+        await self.receive_frame(text)
+
+    async def receive_frame(self, text: str | None) -> None:
+        raise NotImplementedError
+
     async def disconnect(self, code: int) -> None:
         await self._release_once()
 
@@ -101,8 +120,8 @@ class LobbyConsumer(GuardedConsumer):
     async def release(self) -> None:
         await self.channel_layer.group_discard(services.LOBBY_GROUP, self.channel_name)
 
-    async def websocket_receive(self, message: dict[str, Any]) -> None:
-        # Whatever the frame (binary, not JSON, too deep, huge): the lobby only sends.
+    async def receive_frame(self, text: str | None) -> None:
+        # Whatever the frame (binary, not JSON, too deep): the lobby only sends.
         await self.send_error(None, "read_only", "The lobby only sends.")
 
     async def lobby_rooms(self, message: dict[str, Any]) -> None:
@@ -143,7 +162,7 @@ class RoomConsumer(GuardedConsumer):
         await self._send_update(since=since, force=True)
 
     def _query(self, name: str) -> str | None:
-        query = parse_qs(self.scope.get("query_string", b"").decode())
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
         return (query.get(name) or [None])[0]
 
     async def _token(self) -> str | None:
@@ -163,18 +182,7 @@ class RoomConsumer(GuardedConsumer):
 
     # ----------------------------------------------------------------- client → server
 
-    async def websocket_receive(self, message: dict[str, Any]) -> None:
-        text = message.get("text")
-        if text is not None:
-            size = len(text.encode("utf-8", "surrogatepass"))
-        else:
-            size = len(message.get("bytes") or b"")
-        if size > MAX_FRAME_BYTES:
-            await self.send_error(
-                None, "frame_too_big", f"Frames are at most {MAX_FRAME_BYTES} bytes; closing."
-            )
-            await self.close(code=CLOSE_TOO_BIG)
-            return
+    async def receive_frame(self, text: str | None) -> None:
         # Parsed before the rate limit, so that even a refusal for speed names its request.
         try:
             action, refusal = parse_action(text), None

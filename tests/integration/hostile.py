@@ -25,7 +25,10 @@ from game.pieces import POINTS, is_weak
 MAX_FRAME_BYTES = 16 * 1024
 MAX_SAFE_INTEGER = 2**53 - 1
 CLOSE_TOO_BIG = 4009
-CLOSE_INVALID_UTF8 = 1007
+#: What a client sees when the connection ends without a close frame (RFC 6455 §7.1.5): the
+#: WebSocket server under daphne fails a connection that breaks the protocol itself (a text
+#: frame that is not UTF-8) by dropping it.
+CLOSE_DROPPED = 1006
 #: A seed whose first deal has no weak hand: a game goes straight to the declarations.
 CALM_SEED = next(s for s in range(10_000) if not any(is_weak(h) for h in deal_hands(s, 0)))
 KINDS = sorted(POINTS)
@@ -51,14 +54,15 @@ async def answer(ws: ClientConnection, timeout: float = 10.0) -> dict[str, Any]:
                 return message
 
 
-async def closed_with(ws: ClientConnection, timeout: float = 10.0) -> int | None:
-    """Read until the server closes the socket; the close code it sent (None: no close frame)."""
+async def closed_with(ws: ClientConnection, timeout: float = 10.0) -> int:
+    """Read until the server closes the socket: the close code it sent (``CLOSE_DROPPED`` when
+    the connection ended without a close frame)."""
     try:
         async with asyncio.timeout(timeout):
             while True:
                 await ws.recv()
     except ConnectionClosed as closed:
-        return closed.rcvd.code if closed.rcvd is not None else None
+        return closed.rcvd.code if closed.rcvd is not None else CLOSE_DROPPED
 
 
 @dataclass(frozen=True)
@@ -303,7 +307,7 @@ class HostileFrames:
 
     def _invalid_utf8(self) -> Frame:
         data = self.rng.choice([b"\xff", b'{"type": "ping\xc3"}', b"\xed\xa0\x80", b"ok\xf8\x88"])
-        return Frame(data, text=True, echo=None, close=CLOSE_INVALID_UTF8)
+        return Frame(data, text=True, echo=None, close=CLOSE_DROPPED)
 
 
 async def send(ws: ClientConnection, frame: Frame) -> None:
