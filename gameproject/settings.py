@@ -222,6 +222,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "rooms.exceptions.api_exception_handler",
     # JSON bodies only (a form is 415), small and shallow: rooms/rest_input.py.
     "DEFAULT_PARSER_CLASSES": ["rooms.rest_input.JSONBodyParser"],
+    # JSON answers only: the API is explored at /api/docs/, not through DRF's HTML forms.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
 
 SPECTACULAR_SETTINGS = {

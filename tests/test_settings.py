@@ -3,6 +3,7 @@ each case imports the settings in a fresh interpreter."""
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
@@ -77,3 +78,58 @@ def test_a_bad_db_threads_is_refused(value):
     result = setting("LIAPTUI_DB_THREADS", value, "settings.LIAPTUI_DB_THREADS")
     assert result.returncode != 0
     assert "LIAPTUI_DB_THREADS must be" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "origins"),
+    [
+        (None, []),
+        ("", []),
+        ("https://play.example.com", ["https://play.example.com"]),
+        (
+            " http://10.0.0.5:8080 , https://a.example/ ",
+            ["http://10.0.0.5:8080", "https://a.example/"],
+        ),
+    ],
+)
+def test_allowed_origins(value, origins):
+    result = setting("DJANGO_ALLOWED_ORIGINS", value, "settings.ALLOWED_ORIGINS")
+    assert result.returncode == 0, result.stderr
+    assert ast.literal_eval(result.stdout) == origins
+
+
+@pytest.mark.parametrize(
+    "value", ["play.example.com", "ws://a.example", "https://a.example/x", "*"]
+)
+def test_a_malformed_allowed_origin_is_refused(value):
+    result = setting("DJANGO_ALLOWED_ORIGINS", value, "settings.ALLOWED_ORIGINS")
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_ORIGINS takes origins like" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("heartbeat", "ttl", "expected"),
+    [(None, None, "2.0 6.0"), ("1", "2", "1.0 2.0"), ("0.5", None, "0.5 6.0")],
+)
+def test_presence_timings(heartbeat, ttl, expected):
+    more = {"LIAPTUI_PRESENCE_TTL": ttl} if ttl is not None else {}
+    result = setting(
+        "LIAPTUI_PRESENCE_HEARTBEAT",
+        heartbeat,
+        "settings.LIAPTUI_PRESENCE_HEARTBEAT, settings.LIAPTUI_PRESENCE_TTL",
+        **more,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"{expected.split()[0]} {expected.split()[1]}"
+
+
+@pytest.mark.parametrize(("heartbeat", "ttl"), [("0", "6"), ("-1", "6"), ("4", "6"), ("2", "x")])
+def test_bad_presence_timings_are_refused(heartbeat, ttl):
+    result = setting(
+        "LIAPTUI_PRESENCE_HEARTBEAT",
+        heartbeat,
+        "settings.LIAPTUI_PRESENCE_TTL",
+        LIAPTUI_PRESENCE_TTL=ttl,
+    )
+    assert result.returncode != 0
+    assert "LIAPTUI_PRESENCE" in result.stderr
