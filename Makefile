@@ -2,14 +2,21 @@
 
 VENV ?= .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
+HOST ?= 127.0.0.1
+PORT ?= 8000
+N ?= 2
 
 .DEFAULT_GOAL := help
 
-.PHONY: help venv run migrate test test-services lint format bench bench-engine bench-load clean distclean
+.PHONY: help venv dev-venv run run-services cluster migrate test test-services lint format bench \
+	bench-engine bench-load clean distclean
 
 help:
-	@echo "make run     - set up, migrate, serve on http://127.0.0.1:8000 (DEBUG on)"
+	@echo "make run     - set up, migrate, serve on http://HOST:PORT (127.0.0.1:8000; DEBUG on)"
+	@echo "make run-services - the same on PostgreSQL + Redis (SERVICES_DATABASE_URL, _REDIS_URL)"
+	@echo "make cluster N=2  - N daphne processes behind nginx on PORT (PostgreSQL + Redis)"
 	@echo "make test    - set up, lint, check formatting, run the test suite (embedded, then"
 	@echo "               the room and event-log tests on PostgreSQL + Redis)"
 	@echo "make lint    - ruff check"
@@ -20,50 +27,67 @@ help:
 	@echo "                    PostgreSQL + Redis)"
 	@echo "make clean   - remove caches and collected static files (keeps .venv and the db)"
 
-venv: $(STAMP)
+venv: $(RUN_STAMP)
+dev-venv: $(DEV_STAMP)
 
-# Re-install only when a requirements file is newer than the stamp.
-$(STAMP): requirements.txt requirements-dev.txt
+# Serving needs requirements.txt only; the tests and tools add requirements-dev.txt. Each is
+# installed again only when its file is newer than its stamp.
+$(RUN_STAMP): requirements.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -r requirements.txt
+	touch $(RUN_STAMP)
+
+$(DEV_STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -r requirements-dev.txt
-	touch $(STAMP)
+	touch $(RUN_STAMP) $(DEV_STAMP)
 
 migrate: venv
 	$(PY) manage.py migrate --noinput
 
-# No collectstatic: WhiteNoise serves static files from the finders.
+# No collectstatic: WhiteNoise serves static files from the finders. Django answers to HOST.
+run: export DJANGO_ALLOWED_HOSTS ?= 127.0.0.1,localhost,$(HOST)
 run: migrate
-	DJANGO_DEBUG=1 $(VENV)/bin/daphne -b 127.0.0.1 -p 8000 gameproject.asgi:application
+	@echo "Liap Tui: open http://$(HOST):$(PORT)/"
+	DJANGO_DEBUG=1 $(VENV)/bin/daphne -b $(HOST) -p $(PORT) gameproject.asgi:application
+
+run-services: venv
+	DATABASE_URL=$(SERVICES_DATABASE_URL) REDIS_URL=$(SERVICES_REDIS_URL) $(MAKE) run
+
+# N daphne processes (ports PORT+1 … PORT+N) behind nginx on HOST:PORT; Ctrl-C stops them all.
+cluster: venv
+	DATABASE_URL=$(SERVICES_DATABASE_URL) REDIS_URL=$(SERVICES_REDIS_URL) \
+		$(PY) -m deploy.cluster --processes $(N) --host $(HOST) --port $(PORT)
 
 # The service-backed run: the room and event-log tests again on PostgreSQL and Redis.
 SERVICES_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 SERVICES_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-test: venv
+test: dev-venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest -q -m "not services"
 	$(MAKE) test-services
 
-test-services: venv
+test-services: dev-venv
 	DATABASE_URL=$(SERVICES_DATABASE_URL) REDIS_URL=$(SERVICES_REDIS_URL) \
 		$(VENV)/bin/pytest -q rooms eventlog tests/integration/test_scaleout.py \
-		tests/integration/test_crash.py \
+		tests/integration/test_crash.py tests/integration/test_proxy.py \
 		tests/integration/test_fuzz.py::test_fuzz_on_postgresql_and_redis
 
-lint: venv
+lint: dev-venv
 	$(VENV)/bin/ruff check .
 
-format: venv
+format: dev-venv
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
 bench: bench-engine bench-load
 
-bench-engine: venv
+bench-engine: dev-venv
 	$(PY) -m bench.engine
 
-bench-load: venv
+bench-load: dev-venv
 	DATABASE_URL=$(SERVICES_DATABASE_URL) REDIS_URL=$(SERVICES_REDIS_URL) $(PY) -m bench.load
 
 clean:

@@ -16,6 +16,17 @@ DJANGO_ALLOWED_ORIGINS  comma-separated origins (scheme://host[:port]) allowed t
 DATABASE_URL          any dj-database-url URL; default: SQLite file db.sqlite3 in BASE_DIR (WAL).
 REDIS_URL             when set, channels-redis is the channel layer; otherwise the in-memory one
                       (a single process only).
+DJANGO_CSRF_TRUSTED_ORIGINS  origins trusted by Django's CSRF check (the admin's login and forms)
+                      besides the request's own; default: DJANGO_ALLOWED_ORIGINS.
+DJANGO_BEHIND_HTTPS_PROXY  bool: an HTTPS proxy in front sets X-Forwarded-Proto; requests it marks
+                      https are secure, session and CSRF cookies are sent over HTTPS only, and
+                      plain http is redirected to https. Default off.
+DJANGO_HSTS_SECONDS   int >= 0: Strict-Transport-Security max-age on HTTPS answers. Default 0
+                      (none). DJANGO_HSTS_INCLUDE_SUBDOMAINS and DJANGO_HSTS_PRELOAD: bools.
+DJANGO_LOG_LEVEL      the root log level (DEBUG, INFO, WARNING, ERROR). Default INFO.
+DJANGO_LOG_FORMAT     "plain" (default) or "json": one JSON object per line.
+DJANGO_STATIC_ROOT    where `manage.py collectstatic` puts static files for a proxy to serve
+                      (unset: no collectstatic; WhiteNoise serves them from the apps).
 LIAPTUI_TIME_SCALE    float >= 0 multiplying every game delay; 0 makes every delay 0. Default 1.0.
 LIAPTUI_ALLOW_SEED    bool; lets POST /api/rooms/ take a "seed". Default off.
 LIAPTUI_DB_THREADS    int >= 1: threads for the room service's database work, each keeping its
@@ -108,6 +119,30 @@ def _origins(name: str) -> list[str]:
 
 # Other sites whose pages may open room sockets and POST to the API (see rooms/origins.py).
 ALLOWED_ORIGINS = _origins("DJANGO_ALLOWED_ORIGINS")
+# Django's own CSRF check (the admin) trusts the request's origin, and these.
+CSRF_TRUSTED_ORIGINS = (
+    _origins("DJANGO_CSRF_TRUSTED_ORIGINS")
+    if os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").strip()
+    else list(ALLOWED_ORIGINS)
+)
+
+# --- Behind an HTTPS proxy ------------------------------------------------------------------------
+
+BEHIND_HTTPS_PROXY = env_bool("DJANGO_BEHIND_HTTPS_PROXY")
+if BEHIND_HTTPS_PROXY:
+    # The proxy terminates TLS and says so; it must overwrite any X-Forwarded-Proto a client sent.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+# The health and readiness checks answer over plain http too (a proxy or orchestrator probes
+# the processes directly).
+SECURE_REDIRECT_EXEMPT = [r"^api/health/$", r"^api/ready/$", r"^metrics$"]
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0)
+if SECURE_HSTS_SECONDS < 0:
+    raise ImproperlyConfigured(f"DJANGO_HSTS_SECONDS must be >= 0, got {SECURE_HSTS_SECONDS}")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD")
 
 INSTALLED_APPS = [
     "daphne",  # first, so that `runserver` is the ASGI one
@@ -211,8 +246,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # WhiteNoise serves static/ (and the apps' static files) straight from the finders, so neither
-# `make run` nor a deployment needs a collectstatic step (and there is no STATIC_ROOT).
-STATIC_ROOT = None
+# `make run` nor a deployment needs a collectstatic step.
+# STATIC_ROOT is only where `collectstatic` copies them for a proxy to serve (deploy/nginx.conf).
+STATIC_ROOT = os.environ.get("DJANGO_STATIC_ROOT", "").strip() or None
 WHITENOISE_USE_FINDERS = True
 
 # --- REST API -------------------------------------------------------------------------------------
@@ -254,18 +290,26 @@ if LIAPTUI_DB_THREADS < 1:
 
 # --- Logging --------------------------------------------------------------------------------------
 
+LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "").strip().upper() or "INFO"
+if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+    raise ImproperlyConfigured(f"DJANGO_LOG_LEVEL must be a log level name, got {LOG_LEVEL!r}")
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "").strip().lower() or "plain"
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT must be plain or json, got {LOG_FORMAT!r}")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
+        "json": {"()": "gameproject.logformat.JSONFormatter"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT},
     },
-    "root": {"handlers": ["console"], "level": "INFO"},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
-        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
     },
 }
 

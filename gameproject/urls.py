@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from eventlog import api as debug_api
 from rooms import api, views
+from rooms.metrics import metrics_view
 
 urlpatterns = [
     path("", views.lobby, name="lobby"),
@@ -16,6 +17,8 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("admin/", admin.site.urls),
     path("api/health/", api.health, name="health"),
+    path("api/ready/", api.ready, name="ready"),
+    path("metrics", metrics_view, name="metrics"),
     path("api/rooms/", api.rooms, name="rooms"),
     path("api/rooms/<str:room_id>/", api.room, name="room"),
     path("api/rooms/<str:room_id>/join/", api.join, name="room-join"),

@@ -20,8 +20,12 @@ from . import services
 from .consumers import session_key
 from .errors import RoomError
 from .origins import SameSiteWrites
+from .readiness import readiness
 from .rest_input import StrictIntegerField
 from .selectors import room_detail, room_list
+
+#: The parts ``/api/ready/`` checks, as its messages name them.
+NAMES = {"database": "database", "channel_layer": "channel layer (Redis)"}
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -102,6 +106,29 @@ def _granted(request: Request, written: services.Written) -> Response:
 def health(request: Request) -> Response:
     """Answer {"status": "ok"} while the process serves HTTP."""
     return Response({"status": "ok"})
+
+
+@extend_schema(
+    summary="Readiness: the database and the channel layer answer",
+    responses={
+        200: inline_serializer("Ready", {"status": serializers.CharField()}),
+        503: OpenApiTypes.OBJECT,
+    },
+)
+@api_view(["GET"])
+@authentication_classes([])
+@permission_classes([AllowAny])
+def ready(request: Request) -> Response:
+    """200 ``{"status": "ready", "checks": {...}}`` when this process can serve games, else 503
+    with ``error.code`` ``not_ready`` and a message naming each part that failed."""
+    checks = readiness()
+    fine = ("ok", "not configured")
+    failed = {part: state for part, state in checks.items() if state not in fine}
+    if not failed:
+        return Response({"status": "ready", "checks": checks})
+    message = "; ".join(f"{NAMES[part]}: {state}" for part, state in failed.items())
+    body = {"error": {"code": "not_ready", "message": message}, "checks": checks}
+    return Response(body, status=status.HTTP_503_SERVICE_UNAVAILABLE)
 
 
 @extend_schema(

@@ -20,6 +20,7 @@ from game.views import public_event, seat_view
 from . import services
 from .db import db_async
 from .errors import RoomError
+from .metrics import server_metrics
 from .models import Room
 from .protocol import (
     LOCAL_ACTIONS,
@@ -189,24 +190,32 @@ class RoomConsumer(GuardedConsumer):
         except ProtocolError as error:
             action, refusal = None, error
         request_id = action.request_id if action is not None else refusal.request_id
-        if not self.limiter.allow(time.monotonic()):
+        started = time.monotonic()
+        if not self.limiter.allow(started):
             await self.send_error(request_id, "rate_limited", "Too many messages; slow down.")
+            outcome = "rate_limited"
         elif refusal is not None:
             await self.send_error(request_id, refusal.code, refusal.message)
+            outcome = "invalid"
         else:
-            await self._handle(action.type, request_id, action.args)
+            outcome = await self._handle(action.type, request_id, action.args)
+        # Only names from ACTIONS label the metrics, never what a client wrote.
+        name = action.type if action is not None else "invalid_frame"
+        server_metrics.actions.labels(name, outcome).inc()
+        server_metrics.answer_seconds.observe(time.monotonic() - started)
 
-    async def _handle(self, action: str, request_id: Any, args: dict[str, Any]) -> None:
+    async def _handle(self, action: str, request_id: Any, args: dict[str, Any]) -> str:
+        """Answer one valid action; returns its outcome for the metrics (ok / refused)."""
         if action in LOCAL_ACTIONS:
             await self.send_json({"type": "ack", "request_id": request_id})
             if action == "resync":
                 await self._send_update(since=max(0, args["version"]), force=True)
-            return
+            return "ok"
         try:
             written = await services.room_act(self.room_id, self.seat, action, args)
         except (RuleError, RoomError) as error:
             await self.send_error(request_id, error.code, error.message)
-            return
+            return "refused"
         # The update comes before the ack, so an acknowledged action is already in the view.
         # It is built from the write itself (the room is read again only when this socket
         # had not caught up with the versions before it).
@@ -215,6 +224,7 @@ class RoomConsumer(GuardedConsumer):
         if action == "leave":
             self.leaving = True  # the ack said it all: no "removed" notice to this socket
             await self.close()
+        return "ok"
 
     # ----------------------------------------------------------------- server → client
 

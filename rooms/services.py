@@ -42,6 +42,7 @@ from game.views import bot_view
 from .db import db_async
 from .errors import RoomError
 from .live import live_sockets
+from .metrics import server_metrics
 from .models import Presence, Room, RoomStatus, SeatToken
 from .selectors import room_list, room_summary, seat_for_token
 from .timers import next_deadline, scaled
@@ -182,6 +183,8 @@ def _commit(room: Room, old: GameState, events: list[Event], new: GameState) -> 
     if room.status == RoomStatus.FINISHED and room.finished_at is None:
         room.finished_at = now
     room.save(update_fields=_COMMITTED_FIELDS)
+    written_count = len(rows)
+    transaction.on_commit(lambda: server_metrics.events_written.inc(written_count))
     freed = [e.payload for e in events if e.type == "seat_freed"]
     for payload in freed:
         SeatToken.objects.filter(room=room, seat=payload["seat"]).delete()

@@ -19,6 +19,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse, urlunparse
 
+from deploy import nginx
+from deploy.cluster import daphne_command
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 DAPHNE = BIN / "daphne"
@@ -65,23 +68,10 @@ def postgres_database(url: str, prefix: str = "liaptui") -> Iterator[str]:
         admin.close()
 
 
-class Server:
-    """One daphne process serving ``gameproject.asgi:application``."""
+class Endpoint:
+    """Something serving the application on a port of 127.0.0.1: a daphne, or a proxy."""
 
-    def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.env = env
-        self.log_path = log
-        if not DAPHNE.exists():
-            raise RuntimeError(f"daphne is not installed in {BIN}")
-        self.port = free_port()
-        self._log = open(log, "wb")  # noqa: SIM115 - closed in stop()
-        self.proc = subprocess.Popen(
-            [str(DAPHNE), "-b", "127.0.0.1", "-p", str(self.port), "gameproject.asgi:application"],
-            cwd=ROOT,
-            env=env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
+    port: int
 
     @property
     def base(self) -> str:
@@ -99,6 +89,26 @@ class Server:
 
     def post(self, path: str, body: Any) -> tuple[int, Any]:
         return http("POST", self.base + path, body)
+
+
+class Server(Endpoint):
+    """One daphne process serving ``gameproject.asgi:application`` (on ``port``, or a free
+    one), trusting a proxy's ``X-Forwarded-*`` headers as in a deployment."""
+
+    def __init__(self, env: dict[str, str], log: Path, port: int | None = None) -> None:
+        self.env = env
+        self.log_path = log
+        if not DAPHNE.exists():
+            raise RuntimeError(f"daphne is not installed in {BIN}")
+        self.port = port or free_port()
+        self._log = open(log, "ab")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(
+            daphne_command("127.0.0.1", self.port),
+            cwd=ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
 
     def wait_listening(self) -> None:
         """Wait until the port takes TCP connections, without making any request (a request
@@ -189,12 +199,15 @@ class Servers:
         assert result.returncode == 0, result.stdout + result.stderr
         self._migrated = True
 
-    def start(self, request: bool = True) -> Server:
+    def start(self, request: bool = True, port: int | None = None) -> Server:
         """Start a server and wait until it answers ``/api/health/`` (``request=False``: until
-        it listens, with no request made)."""
+        it listens, with no request made). ``port``: the port of one that stopped (a restart;
+        its log goes on in the same file)."""
         if not self._migrated:
             self.migrate()
-        server = Server(self.env, self.tmp_path / f"daphne-{len(self.started)}.log")
+        log = next((s.log_path for s in self.started if s.port == port), None)
+        log = log or self.tmp_path / f"daphne-{len(self.started)}.log"
+        server = Server(self.env, log, port)
         self.started.append(server)
         if request:
             server.wait_ready()
@@ -205,3 +218,48 @@ class Servers:
     def stop_all(self) -> None:
         for server in self.started:
             server.stop()
+
+    def collect_static(self) -> Path:
+        """``manage.py collectstatic`` into this group's directory, for a proxy to serve."""
+        root = self.tmp_path / "static"
+        result = subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+            cwd=ROOT,
+            env={**self.env, "DJANGO_STATIC_ROOT": str(root)},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        return root
+
+
+class Proxy(Endpoint):
+    """nginx with the project's ``deploy/nginx.conf`` in front of ``servers``, on a free port."""
+
+    def __init__(self, run_dir: Path, servers: list[Server], static_root: Path) -> None:
+        self.port = free_port()
+        self.run_dir = run_dir
+        upstreams = [f"127.0.0.1:{server.port}" for server in servers]
+        self.proc = nginx.start(run_dir, f"127.0.0.1:{self.port}", upstreams, static_root)
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return
+            except OSError:
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"nginx did not start: {self.errors()}") from None
+                time.sleep(0.05)
+
+    def errors(self) -> str:
+        return "".join(
+            path.read_text(errors="replace")
+            for path in (self.run_dir / "error.log", self.run_dir / "nginx.stderr")
+            if path.exists()
+        )
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(10)

@@ -4,6 +4,7 @@ each case imports the settings in a fresh interpreter."""
 from __future__ import annotations
 
 import ast
+import json
 import os
 import subprocess
 import sys
@@ -133,3 +134,86 @@ def test_bad_presence_timings_are_refused(heartbeat, ttl):
     )
     assert result.returncode != 0
     assert "LIAPTUI_PRESENCE" in result.stderr
+
+
+#: The production variables docs/deployment.md lists (with a made-up host and key).
+PRODUCTION = {
+    "DJANGO_SECRET_KEY": "k" * 20 + "-a-long-random-production-key-0123456789-abcdefghij",
+    "DJANGO_ALLOWED_HOSTS": "play.example.com",
+    "DJANGO_ALLOWED_ORIGINS": "https://play.example.com",
+    "DJANGO_BEHIND_HTTPS_PROXY": "1",
+    "DJANGO_HSTS_SECONDS": "31536000",
+    "DJANGO_HSTS_INCLUDE_SUBDOMAINS": "1",
+    "DJANGO_HSTS_PRELOAD": "1",
+}
+
+
+def check_deploy(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "LIAPTUI_"))}
+    clean.pop("DATABASE_URL", None)
+    clean.pop("REDIS_URL", None)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_check_deploy_is_clean_with_the_production_variables():
+    result = check_deploy(PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+#: Each of these, left out, makes `check --deploy` warn (the hosts and origins do not: their
+#: defaults are valid, if useless, in production).
+CHECKED = sorted(set(PRODUCTION) - {"DJANGO_ALLOWED_HOSTS", "DJANGO_ALLOWED_ORIGINS"})
+
+
+@pytest.mark.parametrize("left_out", CHECKED)
+def test_check_deploy_warns_without_each_production_variable(left_out):
+    result = check_deploy({k: v for k, v in PRODUCTION.items() if k != left_out})
+    assert result.returncode != 0, left_out
+
+
+def test_production_cookies_and_proxy_header():
+    names = "SECURE_PROXY_SSL_HEADER SESSION_COOKIE_SECURE CSRF_COOKIE_SECURE CSRF_TRUSTED_ORIGINS"
+    expression = "(" + ", ".join(f"settings.{name}" for name in names.split()) + ")"
+    result = setting("DJANGO_BEHIND_HTTPS_PROXY", "1", expression, **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert ast.literal_eval(result.stdout) == (
+        ("HTTP_X_FORWARDED_PROTO", "https"),
+        True,
+        True,
+        ["https://play.example.com"],
+    )
+
+
+def test_json_logs():
+    code = "import logging; logging.getLogger('liaptui.test').warning('héllo %s', 1)"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "LIAPTUI_"))}
+    env.update(DJANGO_LOG_FORMAT="json", DJANGO_SETTINGS_MODULE="gameproject.settings")
+    logged = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert logged.returncode == 0, logged.stderr
+    entry = json.loads(logged.stderr.strip().splitlines()[-1])
+    assert entry["level"] == "WARNING" and entry["message"] == "héllo 1"
+    assert entry["logger"] == "liaptui.test"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("DJANGO_LOG_LEVEL", "loud"), ("DJANGO_LOG_FORMAT", "xml")]
+)
+def test_bad_log_settings_are_refused(name, value):
+    result = setting(name, value, "settings.LOGGING")
+    assert result.returncode != 0
+    assert f"{name} must be" in result.stderr

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from game.bots import choose
 
@@ -133,3 +134,34 @@ async def settled(server, room_id: str) -> dict[str, Any]:
         previous = room
         await asyncio.sleep(0.2)
     raise AssertionError(f"room {room_id} kept changing: {previous}")
+
+
+async def play_through(
+    endpoint: Any,
+    player: Player,
+    done: Callable[[], bool],
+    seconds: float,
+    ws: ClientConnection | None = None,
+) -> int:
+    """``player`` plays through ``endpoint`` (a proxy) until ``done``, on ``ws`` if given (its
+    first update already handled), and connects again with ``?version=`` whenever its socket is
+    lost (a process killed or restarted behind the proxy), as the browser does. Returns how many
+    times its socket was lost."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    lost = 0
+    while not done():
+        assert loop.time() < deadline, f"{player.name} timed out at version {player.version}"
+        try:
+            if ws is None:
+                async with connect_ws(endpoint, player) as fresh:
+                    await player.first_update(fresh)
+                    await player.play(fresh, done, deadline - loop.time())
+            else:
+                opened, ws = ws, None
+                async with opened:
+                    await player.play(opened, done, deadline - loop.time())
+        except (ConnectionClosed, OSError, InvalidStatus, TimeoutError):
+            lost += 1
+            await asyncio.sleep(0.2)  # the proxy is finding a process that is up
+    return lost

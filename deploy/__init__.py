@@ -1,0 +1,1 @@
+"""Running the server as several daphne processes behind nginx (docs/deployment.md)."""
