@@ -53,13 +53,18 @@ def _require_chromium() -> None:
 
 
 @pytest.fixture(scope="package")
-def e2e_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def e2e_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     _require_chromium()
     group = Servers(tmp_path_factory.mktemp("e2e"), env=SERVER_ENV)
     try:
-        yield group.start()
+        yield group
     finally:
         group.stop_all()
+
+
+@pytest.fixture(scope="package")
+def e2e_server(e2e_servers: Servers) -> Server:
+    return e2e_servers.start()
 
 
 # Fixture names differ from pytest-playwright's (a developer may have that plugin installed; this
@@ -95,13 +100,15 @@ def open_context(
     request: pytest.FixtureRequest, chromium: Browser, e2e_server: Server, tmp_path: Path
 ) -> Iterator[Callable[..., BrowserContext]]:
     """Opens browser contexts (one person each: own cookies, so own session and seat) on the
-    live server at a desktop size; all are closed when the test ends. When the test failed,
-    every open page is saved as a picture in the test's tmp_path and the server's log is shown."""
+    live server (or the ``base_url`` given) at a desktop size; all are closed when the test
+    ends. When the test failed, every open page is saved as a picture in the test's tmp_path
+    and the server's log is shown."""
     contexts: list[BrowserContext] = []
 
     def make(**options) -> BrowserContext:
         options.setdefault("viewport", DESKTOP)
-        context = chromium.new_context(base_url=e2e_server.base, **options)
+        options.setdefault("base_url", e2e_server.base)
+        context = chromium.new_context(**options)
         context.set_default_timeout(ACTION_TIMEOUT_MS)
         contexts.append(context)
         return context
