@@ -1,33 +1,66 @@
-"""Read-only admin for the event log, with filters, search and pretty JSON."""
+"""The event log in the admin: read-only, searchable, each event linked to its replay.
+
+No event can be added, changed or deleted here (nor anywhere: the log is append-only,
+``eventlog.models``). The room filter never lists every room (there may be 100,000): it shows
+the room asked for in the URL (``?room_id=…``), which the rooms' pages link to."""
+
+from __future__ import annotations
 
 import json
 
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.html import format_html
 
 from .models import Event
 
 
+class RoomFilter(admin.SimpleListFilter):
+    """``?room_id=ABC234``: one room's events; the choice shown is that room only."""
+
+    title = "room"
+    parameter_name = "room_id"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        room_id = request.GET.get(self.parameter_name)
+        return [(room_id, room_id)] if room_id else []
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Event]) -> QuerySet[Event]:
+        if self.value():
+            return queryset.filter(room_id=self.value().upper())
+        return queryset
+
+
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
-    list_display = ("id", "room_id", "seq", "type", "phase", "actor", "created_at")
-    list_filter = ("type", "phase", "created_at", "room_id")
-    search_fields = ("room_id", "type")
+    list_display = ("id", "room_id", "seq", "type", "phase", "actor", "created_at", "replay")
+    list_filter = (RoomFilter, "type", "phase", "created_at")
+    # A room id, an event type, or any text of a payload (a piece kind, a player's name).
+    search_fields = ("=room_id", "type", "payload")
+    search_help_text = "A room id, an event type, or text of the payload (a name, a piece kind)."
     ordering = ("-id",)
     readonly_fields = ("id", "room_id", "seq", "type", "phase", "actor", "created_at", "pretty")
     exclude = ("payload",)
     list_per_page = 100
+    show_full_result_count = False  # no COUNT(*) over the whole log on every page
 
     @admin.display(description="payload")
     def pretty(self, event: Event) -> str:
         text = json.dumps(event.payload, indent=2, ensure_ascii=False, sort_keys=True)
         return format_html("<pre>{}</pre>", text)
 
-    def has_add_permission(self, request) -> bool:
+    @admin.display(description="replay")
+    def replay(self, event: Event) -> str:
+        url = reverse("replay", args=[event.room_id]) + f"?seq={event.seq}"
+        return format_html('<a href="{}">at #{}</a>', url, event.seq)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Event | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Event | None = None) -> bool:
         return False

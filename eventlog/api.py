@@ -15,12 +15,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from game.engine import EVENT_TYPES
 from game.views import omniscient_view
 from rooms.errors import RoomError
-from rooms.selectors import room_get
+from rooms.models import Room
 from rooms.services import room_state
 
-from .selectors import event_dict, log_stats, replay, room_events
+from .selectors import event_dict, log_stats, logged_version, replay, room_events
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
@@ -52,8 +53,26 @@ def _int_param(request: Request, name: str, default: int | None, low: int = 0) -
     return value
 
 
-def _room_exists(room_id: str) -> str:
-    return room_get(room_id).id
+def logged_room(room_id: str) -> tuple[str, int]:
+    """A room's id and version, from its row or, when the row is gone, from its log (the log
+    is the truth: a room whose row was deleted still replays); ``room_not_found`` when
+    neither knows it."""
+    room_id = room_id.upper()
+    version = Room.objects.filter(pk=room_id).values_list("version", flat=True).first()
+    if version is None:
+        version = logged_version(room_id)
+    if version is None:
+        raise RoomError("room_not_found", f"There is no room {room_id!r}.")
+    return room_id, version
+
+
+def _type_param(request: Request) -> str | None:
+    kind = request.query_params.get("type") or None
+    if kind is not None and kind not in EVENT_TYPES:
+        raise RoomError(
+            "invalid_argument", f"type must be one of: {', '.join(sorted(EVENT_TYPES))}."
+        )
+    return kind
 
 
 @extend_schema(
@@ -68,12 +87,10 @@ def _room_exists(room_id: str) -> str:
 @api_view(["GET"])
 @permission_classes([DebugAccess])
 def events(request: Request, room_id: str) -> Response:
-    room_id = _room_exists(room_id)
+    room_id, _ = logged_room(room_id)
     after = _int_param(request, "after", 0)
     limit = min(_int_param(request, "limit", DEFAULT_LIMIT, low=1), MAX_LIMIT)
-    rows = list(
-        room_events(room_id, after=after, type=request.query_params.get("type"))[: limit + 1]
-    )
+    rows = list(room_events(room_id, after=after, type=_type_param(request))[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
     return Response(
@@ -101,14 +118,14 @@ class ReplaySerializer(serializers.Serializer):
 @api_view(["GET"])
 @permission_classes([DebugAccess])
 def replay_view(request: Request, room_id: str) -> Response:
-    room = room_get(room_id)
+    room_id, version = logged_room(room_id)
     upto = _int_param(request, "upto", None)
-    if upto is not None and upto > room.version:
-        raise RoomError("invalid_argument", f"upto is at most {room.version}, the room's version.")
-    state, applied = replay(room.id, upto=upto)
+    if upto is not None and upto > version:
+        raise RoomError("invalid_argument", f"upto is at most {version}, the room's version.")
+    state, applied = replay(room_id, upto=upto)
     return Response(
         {
-            "room_id": room.id,
+            "room_id": room_id,
             "version": applied,
             "events_applied": applied,
             "state": omniscient_view(state),
@@ -122,11 +139,14 @@ def replay_view(request: Request, room_id: str) -> Response:
 @api_view(["GET"])
 @permission_classes([DebugAccess])
 def live_state(request: Request, room_id: str) -> Response:
-    room = room_get(room_id)
-    state, version = room_state(room.id, room.version)
+    room_id, version = logged_room(room_id)
+    if Room.objects.filter(pk=room_id).exists():
+        state, version = room_state(room_id, version)
+    else:  # the row is gone: the log is all there is
+        state, version = replay(room_id)
     return Response(
         {
-            "room_id": room.id,
+            "room_id": room_id,
             "version": version,
             "events_applied": version,
             "state": omniscient_view(state),

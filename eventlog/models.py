@@ -1,6 +1,34 @@
-"""The event log: every change of every room, in order (DESIGN.md §4)."""
+"""The event log: every change of every room, in order. Append-only: an event, once written, is
+never changed or deleted (on PostgreSQL a trigger refuses it too, migration 0003)."""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
 
 from django.db import models
+
+
+class AppendOnlyError(Exception):
+    """An attempt to change or delete a logged event."""
+
+
+def _refuse(what: str) -> NoReturn:
+    raise AppendOnlyError(f"The event log is append-only: events are never {what}.")
+
+
+class EventQuerySet(models.QuerySet):
+    """Events can be read and appended (``bulk_create``), never updated or deleted."""
+
+    def update(self, **kwargs: Any) -> NoReturn:
+        _refuse("changed")
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
+        _refuse("changed")
+
+    def delete(self) -> NoReturn:
+        _refuse("deleted")
+
+    delete.queryset_only = True  # type: ignore[attr-defined]
 
 
 class Event(models.Model):
@@ -17,6 +45,8 @@ class Event(models.Model):
     actor = models.SmallIntegerField(null=True, blank=True, help_text="seat, or empty for system")
     created_at = models.DateTimeField(db_index=True)
 
+    objects = EventQuerySet.as_manager()
+
     class Meta:
         ordering = ("room_id", "seq")
         constraints = [
@@ -25,3 +55,11 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.room_id}#{self.seq} {self.type}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            _refuse("changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        _refuse("deleted")

@@ -26,6 +26,12 @@ def room_events(
     return events
 
 
+def logged_version(room_id: str) -> int | None:
+    """The seq of a room's last logged event, or None when the log has none: the log, not the
+    ``Room`` row, says whether a room ever existed."""
+    return Event.objects.filter(room_id=room_id).aggregate(last=Max("seq"))["last"]
+
+
 def to_game_event(row: Event) -> GameEvent:
     return GameEvent(row.type, row.payload, row.actor)
 

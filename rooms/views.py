@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from eventlog.api import can_debug
+from eventlog.api import can_debug, logged_room
 
+from .errors import RoomError
 from .models import Room
 
 
@@ -23,8 +24,12 @@ def table(request: HttpRequest, room_id: str) -> HttpResponse:
 
 
 def replay(request: HttpRequest, room_id: str) -> HttpResponse:
-    """Staff page: the table replayed at any event. It shows every hand, like the debug API."""
+    """Staff page: the table replayed at any event. It shows every hand, like the debug API.
+    A room whose row is gone replays from its log all the same."""
     if not can_debug(request.user):
         return redirect_to_login(request.get_full_path())
-    room = get_object_or_404(Room, pk=room_id.upper())
-    return render(request, "replay.html", {"room": room})
+    try:
+        room_id, version = logged_room(room_id)
+    except RoomError:
+        raise Http404(f"There is no room {room_id!r}.") from None
+    return render(request, "replay.html", {"room": {"id": room_id, "version": version}})

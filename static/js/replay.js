@@ -61,4 +61,6 @@ document.addEventListener("keydown", (event) => {
 });
 
 await loadEvents();
-await go(events.length);
+// ?seq=N opens the replay at event N (the admin links each event here); else at the last one.
+const asked = Number(new URLSearchParams(location.search).get("seq"));
+await go(Number.isInteger(asked) && asked > 0 ? asked : events.length);

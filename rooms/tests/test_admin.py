@@ -1,0 +1,97 @@
+"""The rooms' admin, logged in through its own form: rooms can be looked at, never changed or
+deleted; closing a room is a logged event that reaches the players' sockets."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from asgiref.sync import sync_to_async
+from django.contrib.auth.models import User
+from django.test import Client
+
+from rooms import services
+from rooms.models import Room
+from rooms.tests.wsclient import create_room, event_rows
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ROOMS = "/admin/rooms/room/"
+PASSWORD = "a long staff password"
+
+
+def logged_in() -> Client:
+    """A client logged in the way staff are: the admin's login form, with its CSRF token."""
+    User.objects.create_superuser("staff", "staff@example.com", PASSWORD)
+    client = Client(enforce_csrf_checks=True)
+    page = client.get("/admin/login/")
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page.content).group(1)
+    answer = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "staff", "password": PASSWORD, "csrfmiddlewaretoken": token.decode()},
+    )
+    assert answer.status_code == 302 and answer["Location"] == "/admin/", answer
+    return client
+
+
+def csrf(client: Client) -> str:
+    return client.cookies["csrftoken"].value
+
+
+def test_no_admin_url_changes_or_deletes_a_room():
+    client = logged_in()
+    room_id = services.room_create_sync("Ann", 3).room_id
+    before = Room.objects.get(pk=room_id)
+    token = {"csrfmiddlewaretoken": csrf(client)}
+
+    page = client.get(f"{ROOMS}{room_id}/change/")
+    assert page.status_code == 200
+    assert b'name="_save"' not in page.content and b"deletelink" not in page.content
+    assert (
+        client.post(f"{ROOMS}{room_id}/change/", {**token, "status": "closed"}).status_code == 403
+    )
+    assert client.get(f"{ROOMS}{room_id}/delete/").status_code == 403
+    assert client.post(f"{ROOMS}{room_id}/delete/", {**token, "post": "yes"}).status_code == 403
+    assert client.get(f"{ROOMS}add/").status_code == 403
+    listing = client.get(ROOMS)
+    assert b"delete_selected" not in listing.content and b"close_rooms" in listing.content
+    client.post(
+        ROOMS, {**token, "action": "delete_selected", "_selected_action": [room_id], "post": "yes"}
+    )
+    after = Room.objects.get(pk=room_id)
+    assert (after.status, after.version) == (before.status, before.version)
+
+
+def test_rooms_are_found_by_a_players_name():
+    client = logged_in()
+    alice = services.room_create_sync("Alice Wong", 1).room_id
+    other = services.room_create_sync("Bertrand", 2).room_id
+    listing = client.get(ROOMS, {"q": "alice"}).content.decode()
+    assert alice in listing and other not in listing
+    listing = client.get(ROOMS, {"q": other.lower()}).content.decode()
+    assert other in listing and alice not in listing
+
+
+async def test_closing_a_room_from_the_admin_reaches_its_players(ws):
+    created = await create_room("Ann", 3)
+    ann = await ws.seat(created)
+    client = await sync_to_async(logged_in)()
+
+    def close() -> int:
+        answer = client.post(
+            ROOMS,
+            {
+                "csrfmiddlewaretoken": csrf(client),
+                "action": "close_rooms",
+                "_selected_action": [created.room_id],
+            },
+        )
+        return answer.status_code
+
+    assert await sync_to_async(close)() == 302
+    view = await ann.until(lambda v: v["closed"])
+    assert view["closed"] is True
+    closed = [e for e in ann.messages if e.get("type") == "update" for e in e["events"]]
+    assert [e["payload"] for e in closed if e["type"] == "room_closed"] == [{"reason": "staff"}]
+    rows = await event_rows(created.room_id)
+    assert rows[-1]["type"] == "room_closed" and rows[-1]["payload"] == {"reason": "staff"}
