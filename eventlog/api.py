@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from game.engine import EVENT_TYPES
-from game.views import omniscient_view
+from game.views import omniscient_view, seat_view
 from rooms.errors import RoomError
 from rooms.models import Room
 from rooms.services import room_state
@@ -111,8 +111,16 @@ class ReplaySerializer(serializers.Serializer):
 
 
 @extend_schema(
-    summary="The omniscient state after event `upto` (default: the last)",
-    parameters=[OpenApiParameter("upto", OpenApiTypes.INT)],
+    summary="The state after event `upto` (default: the last): omniscient, or as a seat saw it",
+    parameters=[
+        OpenApiParameter("upto", OpenApiTypes.INT, description="the seq to replay up to"),
+        OpenApiParameter(
+            "seat",
+            OpenApiTypes.INT,
+            description="0-3: the seat view that seat had at that version (its hand only); "
+            "absent: every hand",
+        ),
+    ],
     responses=ReplaySerializer,
 )
 @api_view(["GET"])
@@ -122,13 +130,16 @@ def replay_view(request: Request, room_id: str) -> Response:
     upto = _int_param(request, "upto", None)
     if upto is not None and upto > version:
         raise RoomError("invalid_argument", f"upto is at most {version}, the room's version.")
+    seat = _int_param(request, "seat", None, low=-(2**63))
+    if seat is not None and seat not in range(4):
+        raise RoomError("invalid_argument", "seat must be one of 0, 1, 2, 3.")
     state, applied = replay(room_id, upto=upto)
     return Response(
         {
             "room_id": room_id,
             "version": applied,
             "events_applied": applied,
-            "state": omniscient_view(state),
+            "state": omniscient_view(state) if seat is None else seat_view(state, seat),
         }
     )
 

@@ -231,6 +231,10 @@ else:
 
 # --- Auth, i18n, static ---------------------------------------------------------------------------
 
+# Staff pages outside the admin (the replay page) send a visitor to the admin's login form,
+# which brings them back (``?next=``).
+LOGIN_URL = "admin:login"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -4,10 +4,14 @@ gone still replays from its log."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 
 from eventlog.models import AppendOnlyError, Event
+from eventlog.selectors import replay
+from game.views import seat_view
 from rooms import services
 from rooms.models import Room
 
@@ -77,3 +81,19 @@ def test_a_room_whose_row_is_gone_still_replays(logged, admin_client):
     # A room the log never saw is still unknown.
     assert admin_client.get("/api/debug/replay/NOROOM/").status_code == 404
     assert admin_client.get("/rooms/NOROOM/replay/").status_code == 404
+
+
+def test_replay_as_a_seat_is_that_seats_view_at_that_version(logged, admin_client):
+    upto = Room.objects.get(pk=logged).version - 1
+    for seat in range(4):
+        answer = admin_client.get(f"/api/debug/replay/{logged}/", {"upto": upto, "seat": seat})
+        assert answer.status_code == 200, answer.content
+        state, _ = replay(logged, upto=upto)
+        expected = seat_view(state, seat)
+        assert answer.json()["state"] == json.loads(json.dumps(expected))
+        assert answer.json()["state"]["you"]["seat"] == seat
+        assert "hands" not in answer.json()["state"]
+    for bad in ("4", "-1", "x", "1.5"):
+        refused = admin_client.get(f"/api/debug/replay/{logged}/", {"seat": bad})
+        assert refused.status_code == 400, bad
+        assert refused.json()["error"]["code"] == "invalid_argument"

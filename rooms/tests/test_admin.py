@@ -95,3 +95,19 @@ async def test_closing_a_room_from_the_admin_reaches_its_players(ws):
     assert [e["payload"] for e in closed if e["type"] == "room_closed"] == [{"reason": "staff"}]
     rows = await event_rows(created.room_id)
     assert rows[-1]["type"] == "room_closed" and rows[-1]["payload"] == {"reason": "staff"}
+
+
+def test_the_replay_page_sends_staff_to_the_admin_login_and_back(settings):
+    settings.DEBUG = False
+    room_id = services.room_create_sync("Ann", 3).room_id
+    page = f"/rooms/{room_id}/replay/"
+    anonymous = Client()
+    answer = anonymous.get(page)
+    assert answer.status_code == 302
+    assert answer["Location"] == f"/admin/login/?next={page}"
+    assert anonymous.get(answer["Location"]).status_code == 200  # a login form, not a 404
+
+    User.objects.create_superuser("staff", "staff@example.com", PASSWORD)
+    form = anonymous.post(answer["Location"], {"username": "staff", "password": PASSWORD})
+    assert form.status_code == 302 and form["Location"] == page
+    assert anonymous.get(page).status_code == 200
