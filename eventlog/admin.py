@@ -12,7 +12,9 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+
+from game.pieces import BLACK, COLOR_OF, GLYPHS, POINTS, RED
 
 from .models import Event
 
@@ -33,6 +35,41 @@ class RoomFilter(admin.SimpleListFilter):
         return queryset
 
 
+PIECE_STYLE = (
+    "display:inline-block;min-width:2.1em;margin:0 .15em .15em 0;padding:.1em .2em;"
+    "border:1px solid currentColor;border-radius:50%;text-align:center;background:#fffdf5;"
+    "font-weight:700;color:{}"
+)
+COLORS = {RED: "#b3261e", BLACK: "#222"}
+
+
+def piece_tokens(hand: list[str]) -> str:
+    """Pieces as the game's tokens: the glyph, coloured, with the points."""
+    return format_html_join(
+        "",
+        '<span style="{}" title="{}">{}<sub>{}</sub></span>',
+        (
+            (PIECE_STYLE.format(COLORS[COLOR_OF[kind]]), kind, GLYPHS[kind], POINTS[kind])
+            for kind in sorted(hand, key=lambda k: -POINTS[k])
+            if kind in POINTS
+        ),
+    )
+
+
+def seat_names(room_id: str, upto: int) -> dict[int, str]:
+    """Who sat where when event ``upto`` was written, from the log."""
+    names: dict[int, str] = {}
+    seats = Event.objects.filter(
+        room_id=room_id, seq__lte=upto, type__in=("seat_taken", "bot_added", "seat_freed")
+    ).order_by("seq")
+    for kind, payload in seats.values_list("type", "payload"):
+        if kind == "seat_freed":
+            names.pop(payload["seat"], None)
+        else:
+            names[payload["seat"]] = payload["name"]
+    return names
+
+
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
     list_display = ("id", "room_id", "seq", "type", "phase", "actor", "created_at", "replay")
@@ -41,7 +78,18 @@ class EventAdmin(admin.ModelAdmin):
     search_fields = ("=room_id", "type", "payload")
     search_help_text = "A room id, an event type, or text of the payload (a name, a piece kind)."
     ordering = ("-id",)
-    readonly_fields = ("id", "room_id", "seq", "type", "phase", "actor", "created_at", "pretty")
+    readonly_fields = (
+        "id",
+        "room_id",
+        "seq",
+        "type",
+        "phase",
+        "actor",
+        "created_at",
+        "replay",
+        "hands",
+        "pretty",
+    )
     exclude = ("payload",)
     list_per_page = 100
     show_full_result_count = False  # no COUNT(*) over the whole log on every page
@@ -50,6 +98,23 @@ class EventAdmin(admin.ModelAdmin):
     def pretty(self, event: Event) -> str:
         text = json.dumps(event.payload, indent=2, ensure_ascii=False, sort_keys=True)
         return format_html("<pre>{}</pre>", text)
+
+    @admin.display(description="hands")
+    def hands(self, event: Event) -> str:
+        """For ``hands_dealt``: each seat's name and pieces, as the game shows them (glyph and
+        points, red or black)."""
+        if event.type != "hands_dealt":
+            return "—"
+        names = seat_names(event.room_id, event.seq)
+        rows = format_html_join(
+            "",
+            "<tr><th>{}</th><td>{}</td></tr>",
+            (
+                (f"{seat + 1}. {names.get(seat) or '—'}", piece_tokens(hand))
+                for seat, hand in enumerate(event.payload.get("hands", []))
+            ),
+        )
+        return format_html('<table class="liaptui-hands">{}</table>', rows)
 
     @admin.display(description="replay")
     def replay(self, event: Event) -> str:

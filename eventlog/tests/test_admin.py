@@ -207,3 +207,20 @@ def test_room_change_view_links_to_its_events(admin_client, rooms):
 
 def test_rooms_cannot_be_added_in_the_admin(admin_client, rooms):
     assert admin_client.get(f"{ROOMS}add/").status_code == 403
+
+
+def test_a_hands_dealt_event_shows_each_seats_name_and_pieces_as_tokens(admin_client, rooms):
+    from game.pieces import GLYPHS, POINTS
+
+    running, _ = rooms
+    dealt = Event.objects.filter(room_id=running, type="hands_dealt").first()
+    page = admin_client.get(f"{EVENTS}{dealt.id}/change/").content.decode()
+    names = dict(
+        Event.objects.filter(room_id=running, type__in=("seat_taken", "bot_added"))
+        .values_list("payload__seat", "payload__name")
+    )
+    for seat, hand in enumerate(dealt.payload["hands"]):
+        assert f"{seat + 1}. {names[seat]}" in page
+        for kind in set(hand):
+            assert f'title="{kind}">{GLYPHS[kind]}<sub>{POINTS[kind]}</sub>' in page
+    assert f"/rooms/{running}/replay/?seq={dealt.seq}" in page
