@@ -74,9 +74,13 @@ def instant_rooms(settings):
     settings.LIAPTUI_WS_BURST = 10_000
     if not os.environ.get("REDIS_URL"):
         settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    from rooms.live import live_sockets
+
     services.cache_clear()
+    live_sockets.clear()
     yield
     services.cache_clear()
+    live_sockets.clear()
     # The room service's database thread keeps its connection between calls; nothing may hold
     # one when pytest-django flushes or drops the test database.
     close_connections()

@@ -4,6 +4,7 @@ broadcasts into what their own seat may see (docs/protocol.md)."""
 from __future__ import annotations
 
 import logging
+import re
 import time
 from typing import Any
 from urllib.parse import parse_qs
@@ -31,8 +32,10 @@ from .protocol import (
     parse_version,
 )
 from .selectors import room_list
+from .tokens import ROOM_ID_ALPHABET, ROOM_ID_LENGTH
 
 log = logging.getLogger(__name__)
+ROOM_ID_RE = re.compile(f"[{ROOM_ID_ALPHABET}]{{{ROOM_ID_LENGTH}}}")
 
 # Close codes (docs/protocol.md). The WebSocket server under daphne lets an application close
 # only with 1000 or 3000-4999: 1009 or 1011 from here would kill the socket instead.
@@ -133,23 +136,29 @@ class RoomConsumer(GuardedConsumer):
     """``/ws/rooms/<room_id>/?token=…``: one seat's (or a spectator's) view of a room."""
 
     room_id: str
-    seat: int | None = None
+    seat: int | None = None  # the seat this socket acts for (None: a spectator)
+    presence_seat: int | None = None  # the seat whose presence row this socket holds
+    in_group: bool = False
     version: int = 0
     leaving: bool = False
 
     async def connect(self) -> None:
         self.room_id = self.scope["url_route"]["kwargs"]["room_id"].upper()
         self.limiter = RateLimiter(settings.LIAPTUI_WS_RATE, settings.LIAPTUI_WS_BURST)
-        token = await self._token()
         await self.accept()
-        if not await db_async(Room.objects.filter(pk=self.room_id).exists, self.room_id)():
-            await self.send_error(None, "room_not_found", f"There is no room {self.room_id!r}.")
+        known = ROOM_ID_RE.fullmatch(self.room_id) is not None
+        if not known or not await db_async(Room.objects.filter(pk=self.room_id).exists)():
+            shown = self.room_id if known else self.room_id[:16]
+            await self.send_error(None, "room_not_found", f"There is no room {shown!r}.")
             await self.close(code=CLOSE_NO_ROOM)
             return
+        token = await self._token()
         await self.channel_layer.group_add(services.room_group(self.room_id), self.channel_name)
+        self.in_group = True
         if token:
             try:
                 self.seat = await services.room_connect(self.room_id, token, self.channel_name)
+                self.presence_seat = self.seat
             except (RoomError, RuleError) as error:
                 await self.send_error(None, error.code, error.message)
                 await self.close(code=CLOSE_BAD_TOKEN)
@@ -175,11 +184,21 @@ class RoomConsumer(GuardedConsumer):
         return await db_async(session.get, self.room_id)(session_key(self.room_id))
 
     async def release(self) -> None:
-        if not hasattr(self, "room_id"):
-            return
-        await self.channel_layer.group_discard(services.room_group(self.room_id), self.channel_name)
-        if self.seat is not None:
-            await services.room_disconnect(self.room_id, self.seat, self.channel_name)
+        """Leave the room's group and drop this socket's presence, each step on its own: a
+        failing channel layer must not leave the seat connected."""
+        try:
+            if self.in_group:
+                await self.channel_layer.group_discard(
+                    services.room_group(self.room_id), self.channel_name
+                )
+        except Exception:
+            log.exception("leaving the group of room %s failed", self.room_id)
+        finally:
+            # Even when the seat was freed meanwhile (``room_removed``): the socket's presence
+            # row and its place among this process's live sockets go with it.
+            await services.socket_closed(
+                getattr(self, "room_id", None), self.presence_seat, self.channel_name
+            )
 
     # ----------------------------------------------------------------- client → server
 

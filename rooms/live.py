@@ -33,6 +33,11 @@ class LiveSockets:
     def holds(self, channel_name: str) -> bool:
         return channel_name in self._sockets
 
+    def clear(self) -> None:
+        """Forget every socket (tests do, between tests)."""
+        self._sockets.clear()
+        self.last_beat = None
+
     def snapshot(self) -> dict[str, LiveSocket]:
         return dict(self._sockets)
 

@@ -105,20 +105,22 @@ class SameSiteWrites(BasePermission):
     of another site is refused, whatever cookies it carries.
 
     Browsers say where a request comes from: ``Sec-Fetch-Site`` (``same-origin``, or ``none``
-    for what the user typed) and ``Origin``. A request with neither header is not a browser's
-    (curl, a bot, a test client) and cannot carry a victim's session, so it is let through; a
-    request whose ``Origin`` is allowed (``origin_allowed``) is too. ``same-site`` counts as
-    foreign: another port or subdomain is another origin."""
+    for what the user typed) and ``Origin``. ``same-origin`` passes; an ``Origin`` must be an
+    allowed one (``origin_allowed``); a request with neither header is not a browser's (curl, a
+    bot, a test client) and cannot carry a victim's session, so it is let through. ``same-site``
+    counts as foreign: another port or subdomain is another origin."""
 
     def has_permission(self, request: Request, view: Any) -> bool:
         if request.method in SAFE_METHODS:
             return True
         fetch_site = request.headers.get("Sec-Fetch-Site")
         origin = request.headers.get("Origin")
-        if fetch_site in ("same-origin", "none"):
+        if fetch_site == "same-origin":
             return True
-        if fetch_site is None and origin is None:
-            return True
-        if origin_allowed(origin, request.scheme, request.get_host()):
+        if origin is not None:  # whatever else it says, an Origin must be an allowed one
+            if origin_allowed(origin, request.scheme, request.get_host()):
+                return True
+            raise CrossSiteRequest()
+        if fetch_site in (None, "none"):  # no browser, or what the user typed
             return True
         raise CrossSiteRequest()

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from rest_framework import serializers
-from rest_framework.exceptions import APIException, ParseError
+from rest_framework.exceptions import APIException, ParseError, UnsupportedMediaType
 from rest_framework.parsers import JSONParser
 
 from . import json_input
@@ -31,17 +31,30 @@ class JSONBodyParser(JSONParser):
     ``RecursionError``, a 500, on a deeply nested body)."""
 
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
-        parser_context = parser_context or {}
-        encoding = parser_context.get("encoding", settings.DEFAULT_CHARSET)
+        # JSON is UTF-8 (RFC 8259). Any other charset is refused before a byte is read: Django
+        # would take any codec name, bz2 and zlib included, which would expand a small body
+        # past every limit.
+        encoding = (parser_context or {}).get("encoding") or settings.DEFAULT_CHARSET
+        if _codec_name(encoding) != "utf-8":
+            raise UnsupportedMediaType(
+                media_type, detail="JSON bodies are UTF-8: charset=utf-8 or none."
+            )
         raw = stream.read(MAX_BODY_BYTES + 1) if stream is not None else b""
         if len(raw) > MAX_BODY_BYTES:
             raise BodyTooLarge()
         try:
-            return json_input.loads(codecs.decode(raw, encoding))
+            return json_input.loads(raw.decode("utf-8"))
         except json_input.TooDeep as error:
             raise ParseError(f"JSON parse error - {error}.") from None
         except (ValueError, UnicodeDecodeError) as error:
             raise ParseError(f"JSON parse error - {error}") from None
+
+
+def _codec_name(encoding: str) -> str | None:
+    try:
+        return codecs.lookup(encoding).name
+    except (LookupError, TypeError, ValueError):
+        return None
 
 
 class StrictIntegerField(serializers.IntegerField):

@@ -13,6 +13,7 @@ async code, in the service's database thread); the async ones add the broadcast 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import secrets
 import threading
@@ -350,8 +351,10 @@ def presence_add_sync(room_id: str, token: str, channel_name: str) -> tuple[int,
 
 def presence_mark_sync(room_id: str, seat: int, channel_name: str) -> Written | None:
     """Record that ``channel_name``, a socket of ``seat``, is open in this process, and connect
-    the seat if it was away (a new socket, or a live one whose row had expired)."""
-    with transaction.atomic():
+    the seat if it was away (a new socket, or a live one whose row had expired). The row is
+    written under the room's lock, like every presence change: one lock order, no deadlock."""
+
+    def make(state: GameState, room: Room) -> Command | None:
         Presence.objects.update_or_create(
             channel_name=channel_name,
             defaults={
@@ -361,30 +364,27 @@ def presence_mark_sync(room_id: str, seat: int, channel_name: str) -> Written | 
                 "seen_at": timezone.now(),
             },
         )
+        if state.closed or state.seats[seat].connected:
+            return None
+        return Command("connect", seat, at=_now_ts())
 
-        def make(state: GameState, room: Room) -> Command | None:
-            if state.closed or state.seats[seat].connected:
-                return None
-            return Command("connect", seat, at=_now_ts())
-
-        return _write(room_id, make)
+    return _write(room_id, make)
 
 
 def presence_remove_sync(room_id: str, seat: int, channel_name: str) -> Written | None:
     """A seat's socket closed: the seat is away once its last socket is gone."""
-    with transaction.atomic():
+
+    def make(state: GameState, room: Room) -> Command | None:
+        # Under the room lock: another process may be adding a socket of this seat.
         Presence.objects.filter(channel_name=channel_name).delete()
+        if Presence.objects.filter(room_id=room_id, seat=seat).exists():
+            return None
+        player = state.seats[seat]
+        if state.closed or not player.is_human or not player.connected:
+            return None
+        return Command("disconnect", seat, at=_now_ts())
 
-        def make(state: GameState, room: Room) -> Command | None:
-            # Under the room lock: another process may be adding a socket of this seat.
-            if Presence.objects.filter(room_id=room_id, seat=seat).exists():
-                return None
-            player = state.seats[seat]
-            if state.closed or not player.is_human or not player.connected:
-                return None
-            return Command("disconnect", seat, at=_now_ts())
-
-        return _write(room_id, make)
+    return _write(room_id, make)
 
 
 def presence_touch_sync(channel_names: list[str]) -> list[str]:
@@ -519,9 +519,17 @@ async def room_connect(room_id: str, token: str, channel_name: str) -> int:
 
 
 async def room_disconnect(room_id: str, seat: int, channel_name: str) -> None:
-    """A seat's socket closed (here, or in a process that died)."""
-    live_sockets.discard(channel_name)
+    """A seat's socket is gone (closed here, or held by a process that died)."""
     await publish(await _room_call(room_id, presence_remove_sync, seat, channel_name))
+
+
+async def socket_closed(room_id: str | None, seat: int | None, channel_name: str) -> None:
+    """A room socket of this process ended, holding the presence of ``seat`` (or none)."""
+    live_sockets.discard(channel_name)
+    if room_id is not None and seat is not None:
+        # When the room's row is gone, its presence rows went with it.
+        with contextlib.suppress(RoomError):
+            await room_disconnect(room_id, seat, channel_name)
 
 
 async def shutdown() -> None:
@@ -578,9 +586,18 @@ async def presence_beat() -> None:
     """Mark this process's live sockets as seen, and record again any whose row expired."""
     sockets = live_sockets.snapshot()
     for channel in await db_async(presence_touch_sync)(list(sockets)):
-        if live_sockets.holds(channel):  # it may have closed meanwhile
-            room_id, seat = sockets[channel]
-            await publish(await _room_call(room_id, presence_mark_sync, seat, channel))
+        await presence_mark_again(channel, *sockets[channel])
+
+
+async def presence_mark_again(channel: str, room_id: str, seat: int) -> None:
+    """Record the presence of a live socket of this process again (its row expired)."""
+    if not live_sockets.holds(channel):  # it closed meanwhile
+        return
+    try:
+        await publish(await _room_call(room_id, presence_mark_sync, seat, channel))
+    except (RoomError, RuleError) as error:  # the room or the seat is gone: so is the socket
+        log.info("socket %s of room %s seat %s not marked again: %s", channel, room_id, seat, error)
+        live_sockets.discard(channel)
 
 
 def _abandon_limit() -> datetime:
@@ -602,7 +619,10 @@ async def sweep_once() -> None:
     if live_sockets.beat_due(time.monotonic(), settings.LIAPTUI_PRESENCE_HEARTBEAT):
         await presence_beat()
     for room_id, seat, channel in await db_async(_stale_presences_sync)():
-        await room_disconnect(room_id, seat, channel)
+        if live_sockets.holds(channel):  # ours, and open: this process was slow, not dead
+            await presence_mark_again(channel, room_id, seat)
+        else:
+            await room_disconnect(room_id, seat, channel)
     for room_id in await db_async(_due_rooms_sync)():
         await room_fire(room_id)
     for room_id, reason in await db_async(_abandoned_rooms_sync)():

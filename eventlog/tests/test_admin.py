@@ -216,8 +216,9 @@ def test_a_hands_dealt_event_shows_each_seats_name_and_pieces_as_tokens(admin_cl
     dealt = Event.objects.filter(room_id=running, type="hands_dealt").first()
     page = admin_client.get(f"{EVENTS}{dealt.id}/change/").content.decode()
     names = dict(
-        Event.objects.filter(room_id=running, type__in=("seat_taken", "bot_added"))
-        .values_list("payload__seat", "payload__name")
+        Event.objects.filter(room_id=running, type__in=("seat_taken", "bot_added")).values_list(
+            "payload__seat", "payload__name"
+        )
     )
     for seat, hand in enumerate(dealt.payload["hands"]):
         assert f"{seat + 1}. {names[seat]}" in page

@@ -143,3 +143,28 @@ def test_reads_from_anywhere_are_served(client):
     headers = {"Origin": "http://evil.example", "Sec-Fetch-Site": "cross-site"}
     assert client.get("/api/rooms/", headers=headers).status_code == 200
     assert client.get(f"/api/rooms/{room}/", headers=headers).status_code == 200
+
+
+@pytest.mark.parametrize("charset", ["bz2", "zlib", "base64", "rot13", "utf-16", "latin-1"])
+def test_bodies_in_any_charset_but_utf8_are_415(client, charset):
+    import bz2
+
+    body = bz2.compress(json.dumps({"player_name": "A" * 100_000}).encode())
+    content_type = f"application/json; charset={charset}"
+    response = client.generic("POST", "/api/rooms/", body, content_type=content_type)
+    assert_error(response, 415, "unsupported_media_type")
+    assert not Room.objects.exists()
+
+
+@pytest.mark.parametrize("charset", ["utf-8", "UTF-8", "utf8"])
+def test_utf8_bodies_are_read(client, charset):
+    body = json.dumps({"player_name": "Ánh"}).encode()
+    content_type = f"application/json; charset={charset}"
+    response = client.generic("POST", "/api/rooms/", body, content_type=content_type)
+    assert response.status_code == 201, response.content
+
+
+def test_an_origin_must_be_allowed_whatever_sec_fetch_site_says(client):
+    headers = {"Sec-Fetch-Site": "none", "Origin": "http://evil.example"}
+    response = client.post("/api/rooms/", NAME, content_type="application/json", headers=headers)
+    assert_error(response, 403, "cross_site_request")

@@ -8,6 +8,7 @@ fire an overdue deadline."""
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 from channels.db import database_sync_to_async
@@ -289,3 +290,46 @@ async def test_a_live_socket_whose_row_expired_is_recorded_again(ws, settings):
 
     assert await _connected(created.room_id) == [True, True, False, False]
     assert await _presences(created.room_id) == 2
+
+
+async def test_a_freed_seats_socket_leaves_no_trace(ws, settings):
+    """The host frees Bob's seat: Bob's socket is closed (4000) and leaves this process's live
+    sockets, so no heartbeat marks it again; Cat, who takes the seat without a socket, is not
+    shown connected."""
+    from rooms import services
+    from rooms.live import live_sockets
+
+    created = await create_room("Ann", 0)
+    bob = await join_room(created.room_id, "Bob")
+    ann = await ws.seat(created)
+    bob_socket = await ws.seat(bob)
+    await ann.until(lambda v: v["seats"][1]["connected"])
+    bob_channel = await _channel(created.room_id, 1)
+    await ann.ok("remove_seat", seat=1)
+    assert await bob_socket.receive_until(lambda m: m.get("type") == "websocket.close")
+    await bob_socket.close()  # as the WebSocket server does after the server's close
+    assert not live_sockets.holds(bob_channel)
+    cat = await join_room(created.room_id, "Cat")
+    assert cat.seat == 1
+
+    await database_sync_to_async(_age_every_presence)(settings.LIAPTUI_PRESENCE_TTL + 1)
+    live_sockets.last_beat = None
+    await services.sweep_once()
+    assert await _connected(created.room_id) == [True, False, False, False]
+
+
+async def test_a_slow_process_does_not_drop_its_own_live_sockets(ws, settings):
+    """This process's own rows look stale (it was too slow to beat in time), but it still holds
+    the sockets: the sweep marks them again instead of making the seats away."""
+    from rooms import services
+    from rooms.live import live_sockets
+
+    created = await create_room("Ann", 0)
+    await ws.seat(created)
+    channel = await _channel(created.room_id, 0)
+    await database_sync_to_async(_age_every_presence)(settings.LIAPTUI_PRESENCE_TTL + 1)
+    live_sockets.last_beat = time.monotonic()  # no heartbeat due: only the stale check
+    await services.sweep_once()
+    assert await _connected(created.room_id) == [True, False, False, False]
+    assert live_sockets.holds(channel)
+    assert await _channel(created.room_id, 0) == channel
