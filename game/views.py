@@ -126,18 +126,30 @@ def seat_view(state: GameState, seat: int | None) -> dict[str, Any]:
     return view
 
 
-def bot_view(state: GameState, seat: int) -> dict[str, Any]:
+def bot_view(state: GameState, seat: int, history: bool = False) -> dict[str, Any]:
     """The part of ``seat_view(state, seat)`` that a bot reads: the same values at the same
     places (each seat reduced to its declaration and piles), and nothing else. Bots decide
     hundreds of times a game, in the simulator and in every room, and most of a full view is
-    the public table they never look at. ``bots.choose`` accepts either view."""
-    return {
+    the public table they never look at. ``bots.choose`` accepts either view.
+
+    With ``history`` (for the ``expert``, which reasons about the hidden hands; ``autoplay``)
+    it also holds the public history of the round: every finished turn (``round_turns``), each
+    seat's hand count and zero streak, and the seats that revealed a weak hand (``redeal``). It
+    is built only for them: the other bots decide far more often than they would read it."""
+    view: dict[str, Any] = {
         "starter": state.starter,
         "seats": [{"declared": s.declared, "piles": s.piles} for s in state.seats],
         "turn": _turn(state.turn),
         "you": {"seat": seat, "hand": list(state.seats[seat].hand)},
         "legal": _legal(state, seat, to_act(state)),
     }
+    if history:
+        for row, s in zip(view["seats"], state.seats, strict=True):
+            row["hand_count"] = len(s.hand)
+            row["zero_streak"] = s.zero_streak
+        view["round_turns"] = [_last_turn(t) for t in state.round_turns]
+        view["redeal"] = {"weak": list(state.weak)}
+    return view
 
 
 def omniscient_view(state: GameState) -> dict[str, Any]:
@@ -171,6 +183,7 @@ def _common_view(state: GameState, waiting_on: list[int]) -> dict[str, Any]:
         },
         "turn": _turn(state.turn),
         "last_turn": _last_turn(state.last_turn),
+        "round_turns": [_last_turn(t) for t in state.round_turns],
         "rounds": [
             {
                 "round": r.round,
