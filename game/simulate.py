@@ -65,10 +65,10 @@ def play_game(
         if waiting:
             seat = waiting[0]
             timed = thinking is not None and bots[seat] == "expert"
-            started = time.process_time() if timed else 0.0
+            started = time.thread_time() if timed else 0.0
             command = bot_command(state, seat, bots[seat], events_so_far, budget)
             if timed:
-                thinking.append(time.process_time() - started)
+                thinking.append(time.thread_time() - started)
             assert command is not None
         else:
             wanted = deadline(state)

@@ -62,6 +62,7 @@ def _seat(index: int, seat: SeatState, started: bool) -> dict[str, Any]:
         "seat": index,
         "name": seat.name,
         "is_bot": seat.is_bot,
+        "bot": seat.bot,  # a bot seat's strategy (greedy, smart or expert), else None
         "connected": seat.connected,
         # A human seat that is away while the game runs is played by a bot until they return.
         "bot_playing": seat.is_human and not seat.connected and started,
