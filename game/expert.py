@@ -17,13 +17,16 @@ Determinism against a time budget. The work is fixed: ``Budget.rollouts`` rollou
 (``autoplay.sampling_seed``: a hash of the game's secret seed and the event number, computed
 outside the view). So the same game replays the same decisions on any machine, and the same seed
 gives the same games. A budget in seconds would make the number of rollouts, and so the moves,
-depend on the machine's speed and load. The CPU time (``time.process_time``) is only a guard:
-when a decision reaches ``Budget.cpu_ms`` (default 50 ms, ``LIAPTUI_EXPERT_BUDGET_MS`` in the
-server) it stops sampling and decides from the samples played so far; it checks before each new
-sample and stops when one more would not fit, so it does not overrun by more than a sample
-(about a millisecond here). The default work is calibrated to take well under the budget here
-(docs/benchmarks.md has the mean and p99), so the guard only bites on a much slower or busier
-machine, and then that decision is no longer reproducible there.
+depend on the machine's speed and load. The CPU time is only a guard: when a decision nears
+``Budget.cpu_ms`` (default 50 ms, ``LIAPTUI_EXPERT_BUDGET_MS`` in the server) it stops sampling
+and decides from the deals played out so far. It checks before each new deal and stops when
+that deal, costing what the one before it cost, would pass the cap, so it stays within the cap
+but for the error of that estimate (a deal costs about a millisecond here: far less than the
+20 % allowed). It reads ``time.thread_time`` (the CPU time of the deciding thread; in the
+simulator, the same as ``time.process_time``), so that in the server the work of other threads
+does not count against the bot. The default work is calibrated to take well under the cap here
+(docs/benchmarks.md has the mean and p99 decision time), so the guard bites only on a much
+slower or busier machine, and a decision it cuts short is then no longer reproducible.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from __future__ import annotations
 import random
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from .bots import View, closest, smart_estimate, smart_move, valid_plays, weakest
@@ -228,7 +231,7 @@ def _declare_others(table: _Table, hands: list[Pieces], declared: list[int | Non
 
 
 class _Search:
-    """Candidates evaluated on the same sampled deals, within a budget."""
+    """Sampled deals for candidates evaluated on the same hands, within a budget."""
 
     def __init__(self, table: _Table, seed: int, budget: Budget, candidates: int) -> None:
         self.table = table
@@ -236,9 +239,10 @@ class _Search:
         self.budget = budget
         self.samples = max(MIN_SAMPLES, -(-budget.rollouts // candidates))
 
-    def deals(self):  # type: ignore[no-untyped-def]
-        """Sampled hands, one at a time, until the work is done or the CPU guard stops it."""
-        started = time.thread_time()
+    def deals(self, started: float) -> Iterator[list[Pieces]]:
+        """Sampled hands, one deal at a time, until the work is done or until one more deal
+        would take the decision (which began at ``started``, in ``time.thread_time``) past its
+        CPU cap, judged by the cost of the deal before it."""
         cap = self.budget.cpu_ms / 1000
         last = 0.0
         for _ in range(self.samples):
@@ -249,7 +253,9 @@ class _Search:
             last = time.thread_time() - before
 
 
-def choose_declaration(table: _Table, allowed: list[int], seed: int, budget: Budget) -> int:
+def choose_declaration(
+    table: _Table, allowed: list[int], seed: int, budget: Budget, started: float
+) -> int:
     """The declaration with the best mean score over rollouts of the round."""
     smart = closest(allowed, smart_estimate(table.hand, table.starter == table.me))
     low, high = round(smart) - DECLARATION_SPREAD, round(smart) + DECLARATION_SPREAD
@@ -258,7 +264,7 @@ def choose_declaration(table: _Table, allowed: list[int], seed: int, budget: Bud
         return candidates[0]
     search = _Search(table, seed, budget, len(candidates))
     totals = dict.fromkeys(candidates, 0)
-    for hands in search.deals():
+    for hands in search.deals(started):
         for value in candidates:
             declared = list(table.declared)
             declared[table.me] = value
@@ -297,7 +303,7 @@ def _best_play(plays: list[tuple[int, Pieces]]) -> Pieces:
     return best
 
 
-def choose_play(table: _Table, seed: int, budget: Budget) -> list[str]:
+def choose_play(table: _Table, seed: int, budget: Budget, started: float) -> list[str]:
     """The play with the best mean score over rollouts of the rest of the round."""
     candidates, smart = play_candidates(table)
     if len(candidates) == 1:
@@ -307,7 +313,7 @@ def choose_play(table: _Table, seed: int, budget: Budget) -> list[str]:
     search = _Search(table, seed, budget, len(candidates))
     totals = dict.fromkeys(candidates, 0)
     leader = table.leader if table.leader is not None else me
-    for hands in search.deals():
+    for hands in search.deals(started):
         for move in candidates:
             trial = list(hands)
             trial[me] = _without(table.hand, move)
@@ -323,13 +329,15 @@ def choose(view: View, seed: int, budget: Budget | None = None) -> Command | Non
     you = view["you"]
     if you is None:
         return None
+    started = time.thread_time()
     budget = budget or Budget()
     seat, legal = you["seat"], view["legal"]
     if legal["redeal"]:
         return Command("redeal", seat, {"accept": False})
     if legal["declare"]:
-        value = choose_declaration(_table(view), legal["declare"], seed, budget)
+        value = choose_declaration(_table(view), legal["declare"], seed, budget, started)
         return Command("declare", seat, {"value": value})
     if legal["play"] is not None:
-        return Command("play", seat, {"pieces": choose_play(_table(view), seed, budget)})
+        pieces = choose_play(_table(view), seed, budget, started)
+        return Command("play", seat, {"pieces": pieces})
     return None
