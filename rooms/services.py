@@ -246,8 +246,11 @@ def _unused_room_id() -> str:
             return room_id
 
 
-def room_create_sync(player_name: Any, bots: int = 0, seed: int | None = None) -> Written:
-    """A new room with the creator as host in seat 0 and ``bots`` bots in the next seats."""
+def room_create_sync(
+    player_name: Any, bots: int = 0, seed: int | None = None, bot_strategy: str = DEFAULT_BOT
+) -> Written:
+    """A new room with the creator as host in seat 0 and ``bots`` bots of ``bot_strategy`` in
+    the next seats."""
     if not isinstance(bots, int) or isinstance(bots, bool) or not 0 <= bots <= MAX_BOTS:
         raise RoomError("invalid_argument", "bots is a number from 0 to 3.")
     with transaction.atomic():
@@ -257,7 +260,8 @@ def room_create_sync(player_name: Any, bots: int = 0, seed: int | None = None) -
             state, Command("create_room", None, {"room_id": room.id, "name": player_name})
         )
         for seat in range(1, bots + 1):
-            more, state = execute(state, Command("add_bot", 0, {"seat": seat}))
+            args = {"seat": seat, "strategy": bot_strategy}
+            more, state = execute(state, Command("add_bot", 0, args))
             events += more
         written = _commit(room, GameState(), events, state)
         written.seat, written.token = 0, _issue_token(room.id, 0)
