@@ -8,10 +8,11 @@ from channels.db import database_sync_to_async
 
 from eventlog.selectors import replay
 from game.autoplay import bot_command
-from game.engine import next_declarer
+from game.bots import choose
+from game.engine import next_declarer, to_act
 from game.expert import Budget
 from game.state import Phase
-from game.views import legal
+from game.views import bot_view, legal
 from rooms import services
 from rooms.services import Thought, room_act_sync, room_create_sync, room_fire_sync, think_ahead
 from rooms.tests.wsclient import create_room, event_rows, game_over
@@ -104,3 +105,24 @@ def test_nothing_to_think_about_when_no_expert_is_to_act():
     for _ in range(20):
         assert think_ahead(room_id) is None
         room_fire_sync(room_id)
+
+
+def test_a_player_who_is_away_is_played_by_smart():
+    """The absent host (seat 0, never connected) is played by ``smart`` even among experts."""
+    room_id = room_create_sync("Ann", 3, bot_strategy="expert").room_id
+    room_act_sync(room_id, 0, "start_game", {})
+    host_moves = 0
+    for _ in range(200):
+        state, _ = services.room_state(room_id)
+        if 0 in to_act(state) and state.phase in (Phase.DECLARATION, Phase.TURN):
+            expected = choose(bot_view(state, 0), "smart")
+            written = room_fire_sync(room_id)
+            event = next(e for e in written.events if e["actor"] == 0)
+            if expected.type == "declare":
+                assert event["payload"]["value"] == expected.args["value"]
+            else:
+                assert sorted(event["payload"]["pieces"]) == sorted(expected.args["pieces"])
+            host_moves += 1
+        else:
+            room_fire_sync(room_id)
+    assert host_moves > 5
