@@ -76,8 +76,8 @@ class Budget:
 
 
 @dataclass
-class _Table:
-    """The public facts of the round, read once from the view."""
+class Facts:
+    """The public facts of the round a seat decides in, read once from its view."""
 
     me: int
     hand: Pieces
@@ -93,7 +93,7 @@ class _Table:
     strong_needed: frozenset[int]  # seats that must still hold a piece above 9 points
 
 
-def _table(view: View) -> _Table:
+def public_facts(view: View) -> Facts:
     me = view["you"]["seat"]
     hand = tuple(view["you"]["hand"])
     seats = view["seats"]
@@ -112,7 +112,7 @@ def _table(view: View) -> _Table:
             if any(POINTS[p] > WEAK_MAX_POINTS for p in play["pieces"]):
                 shown_strong.add(play["seat"])
     others = [s for s in range(SEATS) if s != me]
-    return _Table(
+    return Facts(
         me=me,
         hand=hand,
         starter=view["starter"],
@@ -128,37 +128,37 @@ def _table(view: View) -> _Table:
     )
 
 
-def sample_hands(table: _Table, rng: random.Random) -> list[Pieces]:
+def sample_hands(facts: Facts, rng: random.Random) -> list[Pieces]:
     """Hands for the other seats drawn uniformly among those consistent with the public facts
     (the seat's own hand stays as it is)."""
-    others = [s for s in range(SEATS) if s != table.me]
-    low = [p for p in table.unseen if POINTS[p] <= WEAK_MAX_POINTS]
-    high = [p for p in table.unseen if POINTS[p] > WEAK_MAX_POINTS]
-    weak = [s for s in others if s in table.weak]
-    if sum(table.counts[s] for s in weak) > len(low):  # inconsistent facts: ignore the check
+    others = [s for s in range(SEATS) if s != facts.me]
+    low = [p for p in facts.unseen if POINTS[p] <= WEAK_MAX_POINTS]
+    high = [p for p in facts.unseen if POINTS[p] > WEAK_MAX_POINTS]
+    weak = [s for s in others if s in facts.weak]
+    if sum(facts.counts[s] for s in weak) > len(low):  # inconsistent facts: ignore the check
         weak = []
     rest_seats = [s for s in others if s not in weak]
     hands: list[Pieces] = [()] * SEATS
-    hands[table.me] = table.hand
+    hands[facts.me] = facts.hand
     for _ in range(_SAMPLE_TRIES):
         rng.shuffle(low)
         at = 0
         for seat in weak:
-            hands[seat] = sort_hand(low[at : at + table.counts[seat]])
-            at += table.counts[seat]
+            hands[seat] = sort_hand(low[at : at + facts.counts[seat]])
+            at += facts.counts[seat]
         rest = low[at:] + high
         rng.shuffle(rest)
         at = 0
         for seat in rest_seats:
-            hands[seat] = sort_hand(rest[at : at + table.counts[seat]])
-            at += table.counts[seat]
-        if all(max(map(POINTS.__getitem__, hands[s])) > WEAK_MAX_POINTS for s in _needy(table)):
+            hands[seat] = sort_hand(rest[at : at + facts.counts[seat]])
+            at += facts.counts[seat]
+        if all(max(map(POINTS.__getitem__, hands[s])) > WEAK_MAX_POINTS for s in _needy(facts)):
             break
     return hands
 
 
-def _needy(table: _Table) -> list[int]:
-    return [s for s in table.strong_needed if table.counts[s]]
+def _needy(facts: Facts) -> list[int]:
+    return [s for s in facts.strong_needed if facts.counts[s]]
 
 
 # --------------------------------------------------------------------------- rollouts
@@ -215,15 +215,15 @@ def play_out(
         leader, best, n = winner, None, 0
 
 
-def _declare_others(table: _Table, hands: list[Pieces], declared: list[int | None]) -> list[int]:
+def _declare_others(facts: Facts, hands: list[Pieces], declared: list[int | None]) -> list[int]:
     """The seats still to declare after this one declare as ``smart`` would with these hands."""
-    order = [(table.starter + i) % SEATS for i in range(SEATS)]
+    order = [(facts.starter + i) % SEATS for i in range(SEATS)]
     for at, seat in enumerate(order):
         if declared[seat] is not None:
             continue
         total = sum(d for d in declared if d is not None)
-        allowed = valid_declarations(total, at == SEATS - 1, table.zero_streaks[seat])
-        declared[seat] = closest(allowed, smart_estimate(hands[seat], seat == table.starter))
+        allowed = valid_declarations(total, at == SEATS - 1, facts.zero_streaks[seat])
+        declared[seat] = closest(allowed, smart_estimate(hands[seat], seat == facts.starter))
     return [d for d in declared if d is not None]
 
 
@@ -233,8 +233,8 @@ def _declare_others(table: _Table, hands: list[Pieces], declared: list[int | Non
 class _Search:
     """Sampled deals for candidates evaluated on the same hands, within a budget."""
 
-    def __init__(self, table: _Table, seed: int, budget: Budget, candidates: int) -> None:
-        self.table = table
+    def __init__(self, facts: Facts, seed: int, budget: Budget, candidates: int) -> None:
+        self.facts = facts
         self.rng = random.Random(seed)
         self.budget = budget
         self.samples = max(MIN_SAMPLES, -(-budget.rollouts // candidates))
@@ -249,41 +249,41 @@ class _Search:
             before = time.thread_time()
             if before - started + last > cap:
                 return
-            yield sample_hands(self.table, self.rng)
+            yield sample_hands(self.facts, self.rng)
             last = time.thread_time() - before
 
 
 def choose_declaration(
-    table: _Table, allowed: list[int], seed: int, budget: Budget, started: float
+    facts: Facts, allowed: list[int], seed: int, budget: Budget, started: float
 ) -> int:
     """The declaration with the best mean score over rollouts of the round."""
-    smart = closest(allowed, smart_estimate(table.hand, table.starter == table.me))
+    smart = closest(allowed, smart_estimate(facts.hand, facts.starter == facts.me))
     low, high = round(smart) - DECLARATION_SPREAD, round(smart) + DECLARATION_SPREAD
     candidates = [v for v in allowed if low <= v <= high]
     if len(candidates) == 1:
         return candidates[0]
-    search = _Search(table, seed, budget, len(candidates))
+    search = _Search(facts, seed, budget, len(candidates))
     totals = dict.fromkeys(candidates, 0)
     for hands in search.deals(started):
         for value in candidates:
-            declared = list(table.declared)
-            declared[table.me] = value
-            final = _declare_others(table, hands, declared)
-            piles = play_out(list(hands), final, [0] * SEATS, table.starter, [])
-            totals[value] += round_score(value, piles[table.me])
+            declared = list(facts.declared)
+            declared[facts.me] = value
+            final = _declare_others(facts, hands, declared)
+            piles = play_out(list(hands), final, [0] * SEATS, facts.starter, [])
+            totals[value] += round_score(value, piles[facts.me])
     # Ties go to smart's own choice, then to the smaller declaration (``max`` keeps the first).
     return max(candidates, key=lambda v: (totals[v], v == smart))
 
 
-def play_candidates(table: _Table) -> tuple[list[Pieces], Pieces]:
+def play_candidates(facts: Facts) -> tuple[list[Pieces], Pieces]:
     """The plays worth comparing, and the one ``smart`` would make: every valid play when
     leading; when following, every valid play of the required size, the weakest pieces, and the
     pieces ``smart`` would play whether it needs piles or sheds them."""
-    hand = table.hand
-    declared = table.declared[table.me]
+    hand = facts.hand
+    declared = facts.declared[facts.me]
     assert declared is not None
-    best = _best_play(table.plays) if table.plays else None
-    smart = tuple(sorted(smart_move(hand, declared - table.piles[table.me], best)))
+    best = _best_play(facts.plays) if facts.plays else None
+    smart = tuple(sorted(smart_move(hand, declared - facts.piles[facts.me], best)))
     if best is None:
         found = set(valid_plays(hand))
     else:
@@ -303,21 +303,21 @@ def _best_play(plays: list[tuple[int, Pieces]]) -> Pieces:
     return best
 
 
-def choose_play(table: _Table, seed: int, budget: Budget, started: float) -> list[str]:
+def choose_play(facts: Facts, seed: int, budget: Budget, started: float) -> list[str]:
     """The play with the best mean score over rollouts of the rest of the round."""
-    candidates, smart = play_candidates(table)
+    candidates, smart = play_candidates(facts)
     if len(candidates) == 1:
         return list(candidates[0])
-    me = table.me
-    declared = [d if d is not None else 0 for d in table.declared]
-    search = _Search(table, seed, budget, len(candidates))
+    me = facts.me
+    declared = [d if d is not None else 0 for d in facts.declared]
+    search = _Search(facts, seed, budget, len(candidates))
     totals = dict.fromkeys(candidates, 0)
-    leader = table.leader if table.leader is not None else me
+    leader = facts.leader if facts.leader is not None else me
     for hands in search.deals(started):
         for move in candidates:
             trial = list(hands)
-            trial[me] = _without(table.hand, move)
-            piles = play_out(trial, declared, list(table.piles), leader, [*table.plays, (me, move)])
+            trial[me] = _without(facts.hand, move)
+            piles = play_out(trial, declared, list(facts.piles), leader, [*facts.plays, (me, move)])
             totals[move] += round_score(declared[me], piles[me])
     # Ties go to smart's own choice, then to the first in sorted order (``max`` keeps the first).
     return list(max(candidates, key=lambda m: (totals[m], m == smart)))
@@ -335,9 +335,9 @@ def choose(view: View, seed: int, budget: Budget | None = None) -> Command | Non
     if legal["redeal"]:
         return Command("redeal", seat, {"accept": False})
     if legal["declare"]:
-        value = choose_declaration(_table(view), legal["declare"], seed, budget, started)
+        value = choose_declaration(public_facts(view), legal["declare"], seed, budget, started)
         return Command("declare", seat, {"value": value})
     if legal["play"] is not None:
-        pieces = choose_play(_table(view), seed, budget, started)
+        pieces = choose_play(public_facts(view), seed, budget, started)
         return Command("play", seat, {"pieces": pieces})
     return None

@@ -90,8 +90,8 @@ def test_sampled_hands_are_consistent_with_everything_public(game_seed):
         if state.phase not in (Phase.DECLARATION, Phase.TURN) or state.turn is None:
             continue
         seat = 1
-        table = expert._table(bot_view(state, seat, history=True))
-        hands = sample_hands(table, rng)
+        facts = expert.public_facts(bot_view(state, seat, history=True))
+        hands = sample_hands(facts, rng)
         played = Counter(
             p for turn in state.round_turns for play in turn.plays for p in play.pieces
         )
@@ -110,12 +110,12 @@ def test_a_seat_that_was_not_weak_is_sampled_with_a_strong_piece_until_it_shows_
     for _, state in play_game(21, ("expert", "smart", "smart", "smart"), max_rounds=2):
         if state.phase is Phase.TURN and state.turn is not None and not state.round_turns:
             break
-    table = expert._table(bot_view(state, 0, history=True))
-    assert table.strong_needed  # some seat has not shown its strong piece yet
+    facts = expert.public_facts(bot_view(state, 0, history=True))
+    assert facts.strong_needed  # some seat has not shown its strong piece yet
     rng = random.Random(0)
     for _ in range(50):
-        hands = sample_hands(table, rng)
-        for seat in table.strong_needed:
+        hands = sample_hands(facts, rng)
+        for seat in facts.strong_needed:
             assert max(RULE_POINTS[p] for p in hands[seat]) > 9
 
 
