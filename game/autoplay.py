@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 
 from . import bots, expert
+from .collector import collector_paused
 from .state import Command, GameState
 from .views import bot_view
 
@@ -37,6 +38,7 @@ def bot_command(
     ``expert`` reads the round's history, so only it gets the view that holds it."""
     if strategy == "expert":
         assert state.seed is not None, "the game has not started"
-        view = bot_view(state, seat, history=True)
-        return expert.choose(view, sampling_seed(state.seed, event_number), budget)
+        with collector_paused:
+            view = bot_view(state, seat, history=True)
+            return expert.choose(view, sampling_seed(state.seed, event_number), budget)
     return bots.choose(bot_view(state, seat), strategy)

@@ -19,14 +19,17 @@ outside the view). So the same game replays the same decisions on any machine, a
 gives the same games. A budget in seconds would make the number of rollouts, and so the moves,
 depend on the machine's speed and load. The CPU time is only a guard: when a decision nears
 ``Budget.cpu_ms`` (default 50 ms, ``LIAPTUI_EXPERT_BUDGET_MS`` in the server) it stops sampling
-and decides from the deals played out so far. It checks before each new deal and stops when
-that deal, costing what the one before it cost, would pass the cap, so it stays within the cap
-but for the error of that estimate (a deal costs about a millisecond here: far less than the
-20 % allowed). It reads ``time.thread_time`` (the CPU time of the deciding thread; in the
-simulator, the same as ``time.process_time``), so that in the server the work of other threads
-does not count against the bot. The default work is calibrated to take well under the cap here
-(docs/benchmarks.md has the mean and p99 decision time), so the guard bites only on a much
-slower or busier machine, and a decision it cuts short is then no longer reproducible.
+and decides from the deals played out so far. It checks before each rollout and stops when that
+rollout, costing what the one before it cost, would pass the cap, so it overruns the cap by no
+more than the error of that estimate (a rollout costs about a tenth of a millisecond here: far
+less than the 20 % allowed), plus whatever the machine takes from the thread in the middle of a
+rollout (a virtual CPU preempted; ``autoplay`` holds the garbage collector off during a
+decision, ``collector``; docs/benchmarks.md counts the decisions that went over). It reads
+``time.thread_time`` (the CPU time of the deciding thread; in the simulator, the same as
+``time.process_time``), so that in the server the work of other threads does not count against
+the bot. The default work is calibrated to take well under the cap here (docs/benchmarks.md has
+the mean and p99 decision time), so the guard bites only on a much slower or busier machine, and
+a decision it cuts short is then no longer reproducible.
 """
 
 from __future__ import annotations
@@ -34,8 +37,9 @@ from __future__ import annotations
 import random
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from .bots import View, closest, smart_estimate, smart_move, valid_plays, weakest
 from .pieces import POINTS, WEAK_MAX_POINTS, deck, sort_hand
@@ -230,27 +234,39 @@ def _declare_others(facts: Facts, hands: list[Pieces], declared: list[int | None
 # --------------------------------------------------------------------------- deciding
 
 
-class _Search:
-    """Sampled deals for candidates evaluated on the same hands, within a budget."""
+C = TypeVar("C")
 
-    def __init__(self, facts: Facts, seed: int, budget: Budget, candidates: int) -> None:
-        self.facts = facts
-        self.rng = random.Random(seed)
-        self.budget = budget
-        self.samples = max(MIN_SAMPLES, -(-budget.rollouts // candidates))
 
-    def deals(self, started: float) -> Iterator[list[Pieces]]:
-        """Sampled hands, one deal at a time, until the work is done or until one more deal
-        would take the decision (which began at ``started``, in ``time.thread_time``) past its
-        CPU cap, judged by the cost of the deal before it."""
-        cap = self.budget.cpu_ms / 1000
-        last = 0.0
-        for _ in range(self.samples):
+def _search(
+    facts: Facts,
+    candidates: list[C],
+    score: Callable[[list[Pieces], C], int],
+    seed: int,
+    budget: Budget,
+    started: float,
+) -> dict[C, int]:
+    """Each candidate's total ``score`` over the same sampled deals, deal after deal, until the
+    work is done (``budget.rollouts`` over all the candidates, at least ``MIN_SAMPLES`` deals)
+    or until one more rollout, costing what the one before it cost, would take the decision
+    (which began at ``started``, in ``time.thread_time``) past its CPU cap. A deal cut short
+    counts for no candidate, so every total covers the same deals."""
+    rng = random.Random(seed)
+    samples = max(MIN_SAMPLES, -(-budget.rollouts // len(candidates)))
+    deadline = started + budget.cpu_ms / 1000
+    totals = dict.fromkeys(candidates, 0)
+    last = 0.0
+    for _ in range(samples):
+        hands = sample_hands(facts, rng)
+        scores = []
+        for candidate in candidates:
             before = time.thread_time()
-            if before - started + last > cap:
-                return
-            yield sample_hands(self.facts, self.rng)
+            if before + last > deadline:
+                return totals
+            scores.append(score(hands, candidate))
             last = time.thread_time() - before
+        for candidate, value in zip(candidates, scores, strict=True):
+            totals[candidate] += value
+    return totals
 
 
 def choose_declaration(
@@ -262,15 +278,15 @@ def choose_declaration(
     candidates = [v for v in allowed if low <= v <= high]
     if len(candidates) == 1:
         return candidates[0]
-    search = _Search(facts, seed, budget, len(candidates))
-    totals = dict.fromkeys(candidates, 0)
-    for hands in search.deals(started):
-        for value in candidates:
-            declared = list(facts.declared)
-            declared[facts.me] = value
-            final = _declare_others(facts, hands, declared)
-            piles = play_out(list(hands), final, [0] * SEATS, facts.starter, [])
-            totals[value] += round_score(value, piles[facts.me])
+
+    def score(hands: list[Pieces], value: int) -> int:
+        declared = list(facts.declared)
+        declared[facts.me] = value
+        final = _declare_others(facts, hands, declared)
+        piles = play_out(list(hands), final, [0] * SEATS, facts.starter, [])
+        return round_score(value, piles[facts.me])
+
+    totals = _search(facts, candidates, score, seed, budget, started)
     # Ties go to smart's own choice, then to the smaller declaration (``max`` keeps the first).
     return max(candidates, key=lambda v: (totals[v], v == smart))
 
@@ -310,15 +326,15 @@ def choose_play(facts: Facts, seed: int, budget: Budget, started: float) -> list
         return list(candidates[0])
     me = facts.me
     declared = [d if d is not None else 0 for d in facts.declared]
-    search = _Search(facts, seed, budget, len(candidates))
-    totals = dict.fromkeys(candidates, 0)
     leader = facts.leader if facts.leader is not None else me
-    for hands in search.deals(started):
-        for move in candidates:
-            trial = list(hands)
-            trial[me] = _without(facts.hand, move)
-            piles = play_out(trial, declared, list(facts.piles), leader, [*facts.plays, (me, move)])
-            totals[move] += round_score(declared[me], piles[me])
+
+    def score(hands: list[Pieces], move: Pieces) -> int:
+        trial = list(hands)
+        trial[me] = _without(facts.hand, move)
+        piles = play_out(trial, declared, list(facts.piles), leader, [*facts.plays, (me, move)])
+        return round_score(declared[me], piles[me])
+
+    totals = _search(facts, candidates, score, seed, budget, started)
     # Ties go to smart's own choice, then to the first in sorted order (``max`` keeps the first).
     return list(max(candidates, key=lambda m: (totals[m], m == smart)))
 
