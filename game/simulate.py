@@ -109,7 +109,8 @@ def run_games(
     dumped: list[dict] = []
     for seed in range(first_seed, first_seed + count):
         state = GameState()
-        for events, state in play_game(seed, bots, budget=budget, thinking=totals.thinking):  # noqa: B007 (the last state is used)
+        game = play_game(seed, bots, budget=budget, thinking=totals.thinking)
+        for events, state in game:  # noqa: B007 (the last state is used)
             totals.events += len(events)
             if dump:
                 dumped.extend(
