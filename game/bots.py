@@ -94,10 +94,12 @@ def _points(pieces: Sequence[str]) -> int:
 
 
 def weakest(hand: Sequence[str], count: int) -> list[str]:
+    """The ``count`` pieces of ``hand`` worth the fewest points."""
     return sorted(hand, key=POINTS.__getitem__)[:count]
 
 
 def closest(allowed: list[int], target: float) -> int:
+    """The allowed value nearest ``target`` (the smaller one on a tie)."""
     return min(allowed, key=lambda v: (abs(v - target), v))
 
 

@@ -135,8 +135,8 @@ def bot_view(state: GameState, seat: int, history: bool = False) -> dict[str, An
 
     With ``history`` (for the ``expert``, which reasons about the hidden hands; ``autoplay``)
     it also holds the public history of the round: every finished turn (``round_turns``), each
-    seat's hand count and zero streak, and the seats that revealed a weak hand (``redeal``). It
-    is built only for them: the other bots decide far more often than they would read it."""
+    seat's hand count and zero streak, and the seats that revealed a weak hand (``redeal``). Only
+    the expert gets it: the other bots never read it, and they decide far more often."""
     view: dict[str, Any] = {
         "starter": state.starter,
         "seats": [{"declared": s.declared, "piles": s.piles} for s in state.seats],
