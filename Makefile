@@ -22,7 +22,7 @@ help:
 	@echo "make lint    - ruff check"
 	@echo "make format  - ruff format and ruff check --fix"
 	@echo "make bench   - both benchmarks below, into docs/benchmarks.md"
-	@echo "make bench-engine - 1000 bot games per line-up in the engine alone"
+	@echo "make bench-engine - 1000 bot games per line-up in the engine alone (expert included)"
 	@echo "make bench-load   - 20 rooms at once over WebSockets against daphne (SQLite, then"
 	@echo "                    PostgreSQL + Redis)"
 	@echo "make clean   - remove caches and collected static files (keeps .venv and the db)"

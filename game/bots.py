@@ -93,11 +93,13 @@ def _points(pieces: Sequence[str]) -> int:
     return sum(map(POINTS.__getitem__, pieces))
 
 
-def _weakest(hand: Sequence[str], count: int) -> list[str]:
+def weakest(hand: Sequence[str], count: int) -> list[str]:
+    """The ``count`` pieces of ``hand`` worth the fewest points."""
     return sorted(hand, key=POINTS.__getitem__)[:count]
 
 
-def _closest(allowed: list[int], target: float) -> int:
+def closest(allowed: list[int], target: float) -> int:
+    """The allowed value nearest ``target`` (the smaller one on a tie)."""
     return min(allowed, key=lambda v: (abs(v - target), v))
 
 
@@ -119,7 +121,7 @@ def _greedy_play(view: View, hand: Pieces) -> list[str]:
     same = [p for p in _plays_of_size(hand, required) if play_info(p)[0] == lead_type]
     if same:
         return list(max(same, key=lambda p: (play_info(p)[1], p)))
-    return _weakest(hand, required)
+    return weakest(hand, required)
 
 
 # --------------------------------------------------------------------------- smart
@@ -129,7 +131,7 @@ def _greedy_play(view: View, hand: Pieces) -> list[str]:
 _SINGLE_WIN = {14: 1.0, 13: 0.85, 12: 0.55, 11: 0.35, 10: 0.15}
 
 
-def _smart_estimate(hand: Pieces, starts: bool) -> float:
+def smart_estimate(hand: Pieces, starts: bool) -> float:
     """Expected piles: sure single winners, plus big combinations the seat can lead once it
     has the lead (as starter, or after winning with a strong single)."""
     estimate = sum(_SINGLE_WIN.get(POINTS[p], 0.0) for p in hand)
@@ -172,14 +174,20 @@ def _non_winning(hand: Pieces, required: int, best: Pieces, shed: bool) -> list[
 
 def _smart_play(view: View, hand: Pieces) -> list[str]:
     me = view["seats"][view["you"]["seat"]]
-    need = me["declared"] - me["piles"]
     turn = view["turn"]
-    required = turn["required"]
-    if required is None:  # leading
+    best = None if turn["required"] is None else _current_best(turn)
+    return smart_move(hand, me["declared"] - me["piles"], best)
+
+
+def smart_move(hand: Pieces, need: int, best: Pieces | None) -> list[str]:
+    """The ``smart`` play from ``hand`` for a seat that still needs ``need`` piles (0 or less:
+    it has enough), leading when ``best`` is ``None``, else following the turn whose best play
+    so far is ``best`` (which has as many pieces as the turn requires)."""
+    if best is None:  # leading
         if need <= 0:
-            return _weakest(hand, 1)
+            return weakest(hand, 1)
         return list(max(_plays_up_to(hand, need), key=_lead_key))
-    best = _current_best(turn)
+    required = len(best)
     if need > 0 and required <= need:
         winning = _best_winning(_plays_of_size(hand, required), best)
         if winning is not None:
@@ -201,9 +209,9 @@ def _current_best(turn: dict[str, Any]) -> Pieces:
 def _declare_value(view: View, hand: Pieces, strategy: str) -> int:
     allowed = view["legal"]["declare"]
     if strategy == "greedy":
-        return _closest(allowed, _greedy_estimate(hand))
+        return closest(allowed, _greedy_estimate(hand))
     starts = view["starter"] == view["you"]["seat"]
-    return _closest(allowed, _smart_estimate(hand, starts))
+    return closest(allowed, smart_estimate(hand, starts))
 
 
 _PLAYERS: dict[str, Callable[[View, Pieces], list[str]]] = {
@@ -226,6 +234,3 @@ def choose(view: View, strategy: str = "smart") -> Command | None:
     if legal["play"] is not None:
         return Command("play", seat, {"pieces": _PLAYERS[strategy](view, hand)})
     return None
-
-
-BOT_STRATEGIES = tuple(_PLAYERS)

@@ -36,7 +36,7 @@ from .state import (
 
 HAND_SIZE = 8
 NAME_MAX = 32
-BOT_STRATEGIES = ("smart", "greedy")
+BOT_STRATEGIES = ("smart", "greedy", "expert")
 DEFAULT_BOT = "smart"
 BOT_NAMES = ("Ada", "Bao", "Chen", "Dara", "Emil", "Fei", "Gus", "Hana")
 
@@ -688,6 +688,7 @@ def _phase_change(state: GameState, p: dict[str, Any]) -> GameState:
             starter=None,
             turn=None,
             last_turn=None,
+            round_turns=(),
             weak=(),
             redeal_choices=(None,) * SEATS,
         )
@@ -760,7 +761,14 @@ def _turn_won(state: GameState, p: dict[str, Any]) -> GameState:
         piles=p["piles"],
         plays=state.turn.plays,
     )
-    return evolve(state, seats=tuple(seats), turn=None, last_turn=last, last_winner=winner)
+    return evolve(
+        state,
+        seats=tuple(seats),
+        turn=None,
+        last_turn=last,
+        round_turns=(*state.round_turns, last),
+        last_winner=winner,
+    )
 
 
 def _round_scored(state: GameState, p: dict[str, Any]) -> GameState:

@@ -150,6 +150,7 @@ class GameState:
     redeal_choices: tuple[bool | None, ...] = (None,) * SEATS
     turn: Turn | None = None
     last_turn: LastTurn | None = None
+    round_turns: tuple[LastTurn, ...] = ()  # every finished turn of the current round, in order
     last_winner: int | None = None  # winner of the latest turn, across rounds
     history: tuple[RoundResult, ...] = ()
     winners: tuple[int, ...] = ()

@@ -62,6 +62,7 @@ def _seat(index: int, seat: SeatState, started: bool) -> dict[str, Any]:
         "seat": index,
         "name": seat.name,
         "is_bot": seat.is_bot,
+        "bot": seat.bot,  # a bot seat's strategy (greedy, smart or expert), else None
         "connected": seat.connected,
         # A human seat that is away while the game runs is played by a bot until they return.
         "bot_playing": seat.is_human and not seat.connected and started,
@@ -126,18 +127,30 @@ def seat_view(state: GameState, seat: int | None) -> dict[str, Any]:
     return view
 
 
-def bot_view(state: GameState, seat: int) -> dict[str, Any]:
+def bot_view(state: GameState, seat: int, history: bool = False) -> dict[str, Any]:
     """The part of ``seat_view(state, seat)`` that a bot reads: the same values at the same
     places (each seat reduced to its declaration and piles), and nothing else. Bots decide
     hundreds of times a game, in the simulator and in every room, and most of a full view is
-    the public table they never look at. ``bots.choose`` accepts either view."""
-    return {
+    the public table they never look at. ``bots.choose`` accepts either view.
+
+    With ``history`` (for the ``expert``, which reasons about the hidden hands; ``autoplay``)
+    it also holds the public history of the round: every finished turn (``round_turns``), each
+    seat's hand count and zero streak, and the seats that revealed a weak hand (``redeal``). Only
+    the expert gets it: the other bots never read it, and they decide far more often."""
+    view: dict[str, Any] = {
         "starter": state.starter,
         "seats": [{"declared": s.declared, "piles": s.piles} for s in state.seats],
         "turn": _turn(state.turn),
         "you": {"seat": seat, "hand": list(state.seats[seat].hand)},
         "legal": _legal(state, seat, to_act(state)),
     }
+    if history:
+        for row, s in zip(view["seats"], state.seats, strict=True):
+            row["hand_count"] = len(s.hand)
+            row["zero_streak"] = s.zero_streak
+        view["round_turns"] = [_last_turn(t) for t in state.round_turns]
+        view["redeal"] = {"weak": list(state.weak)}
+    return view
 
 
 def omniscient_view(state: GameState) -> dict[str, Any]:
@@ -171,6 +184,7 @@ def _common_view(state: GameState, waiting_on: list[int]) -> dict[str, Any]:
         },
         "turn": _turn(state.turn),
         "last_turn": _last_turn(state.last_turn),
+        "round_turns": [_last_turn(t) for t in state.round_turns],
         "rounds": [
             {
                 "round": r.round,

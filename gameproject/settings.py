@@ -40,6 +40,9 @@ LIAPTUI_PRESENCE_TTL  float: a socket not marked alive for this long is gone (it
 LIAPTUI_IDLE_SECONDS  float >= 0: how long a connected human may take before a bot moves for
                       them once (scaled by LIAPTUI_TIME_SCALE like every delay); 0 = wait
                       forever. Default 60.
+LIAPTUI_EXPERT_BUDGET_MS  float > 0: the CPU-time cap of one decision of an expert bot, in
+                      milliseconds. Its work is fixed (so that games replay exactly); the cap
+                      only bites on a slow or busy machine. Default 50.
 """
 
 import os
@@ -291,6 +294,13 @@ _SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
 LIAPTUI_DB_THREADS = env_int("LIAPTUI_DB_THREADS", 1 if _SQLITE else 4)
 if LIAPTUI_DB_THREADS < 1:
     raise ImproperlyConfigured(f"LIAPTUI_DB_THREADS must be >= 1, got {LIAPTUI_DB_THREADS}")
+
+# The CPU-time cap of an expert bot's decision (game.expert.Budget); its work is fixed.
+LIAPTUI_EXPERT_BUDGET_MS = env_float("LIAPTUI_EXPERT_BUDGET_MS", 50.0)
+if LIAPTUI_EXPERT_BUDGET_MS <= 0:
+    raise ImproperlyConfigured(
+        f"LIAPTUI_EXPERT_BUDGET_MS must be > 0, got {LIAPTUI_EXPERT_BUDGET_MS}"
+    )
 
 # --- Logging --------------------------------------------------------------------------------------
 

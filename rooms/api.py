@@ -16,6 +16,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from game.engine import BOT_STRATEGIES, DEFAULT_BOT
+
 from . import services
 from .consumers import session_key
 from .errors import RoomError
@@ -58,9 +60,24 @@ class RequestBody(serializers.Serializer):
         return super().to_internal_value(data)
 
 
+class StrategyField(serializers.ChoiceField):
+    """A bot strategy by name, as a JSON string only (``ChoiceField`` alone compares ``str(x)``)."""
+
+    def to_internal_value(self, data: object) -> object:
+        if not isinstance(data, str):
+            self.fail("invalid_choice", input=data)
+        return super().to_internal_value(data)
+
+
 class CreateRoomSerializer(RequestBody):
     player_name = PlayerNameField(help_text="1-32 printable characters, unique in the room")
     bots = StrictIntegerField(min_value=0, max_value=services.MAX_BOTS, required=False, default=0)
+    bot_strategy = StrategyField(
+        choices=BOT_STRATEGIES,
+        required=False,
+        default=DEFAULT_BOT,
+        help_text="the level of those bots: greedy (easy), smart (normal) or expert (hard)",
+    )
     seed = StrictIntegerField(
         min_value=0, max_value=2**53, required=False, help_text="only with LIAPTUI_ALLOW_SEED"
     )
@@ -151,8 +168,9 @@ def rooms(request: Request) -> Response:
     seed = body.validated_data.get("seed")
     if seed is not None and not settings.LIAPTUI_ALLOW_SEED:
         raise RoomError("seed_not_allowed", "Seeds are accepted only with LIAPTUI_ALLOW_SEED set.")
+    data = body.validated_data
     written = services.room_create_sync(
-        body.validated_data["player_name"], body.validated_data["bots"], seed
+        data["player_name"], data["bots"], seed, bot_strategy=data["bot_strategy"]
     )
     return _granted(request, written)
 

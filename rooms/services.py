@@ -34,11 +34,11 @@ from django.utils import timezone
 from eventlog.models import Event as EventRow
 from eventlog.selectors import event_dict, replay
 from eventlog.services import event_append
-from game.bots import choose
+from game.autoplay import bot_command
 from game.engine import DEFAULT_BOT, execute, to_act
 from game.errors import RuleError
+from game.expert import Budget
 from game.state import Command, Event, GameState, Phase
-from game.views import bot_view
 
 from .db import db_async
 from .errors import RoomError
@@ -253,8 +253,11 @@ def _unused_room_id() -> str:
             return room_id
 
 
-def room_create_sync(player_name: Any, bots: int = 0, seed: int | None = None) -> Written:
-    """A new room with the creator as host in seat 0 and ``bots`` bots in the next seats."""
+def room_create_sync(
+    player_name: Any, bots: int = 0, seed: int | None = None, bot_strategy: str = DEFAULT_BOT
+) -> Written:
+    """A new room with the creator as host in seat 0 and ``bots`` bots of ``bot_strategy`` in
+    the next seats."""
     if not isinstance(bots, int) or isinstance(bots, bool) or not 0 <= bots <= MAX_BOTS:
         raise RoomError("invalid_argument", "bots is a number from 0 to 3.")
     with transaction.atomic():
@@ -264,7 +267,8 @@ def room_create_sync(player_name: Any, bots: int = 0, seed: int | None = None) -
             state, Command("create_room", None, {"room_id": room.id, "name": player_name})
         )
         for seat in range(1, bots + 1):
-            more, state = execute(state, Command("add_bot", 0, {"seat": seat}))
+            args = {"seat": seat, "strategy": bot_strategy}
+            more, state = execute(state, Command("add_bot", 0, args))
             events += more
         written = _commit(room, GameState(), events, state)
         written.seat, written.token = 0, _issue_token(room.id, 0)
@@ -301,17 +305,52 @@ def room_act_sync(room_id: str, seat: int | None, action: str, args: dict[str, A
     return written
 
 
-def _bot_command(state: GameState, seat: int, at: float) -> Command:
+def _bot_command(state: GameState, seat: int, version: int) -> Command:
+    """The bot's move for ``seat`` in ``state`` (the room at ``version``): the seat's own
+    strategy, or ``smart`` for a human who is away. The simulator decides the same way."""
     strategy = state.seats[seat].bot or DEFAULT_BOT
-    command = choose(bot_view(state, seat), strategy)
+    budget = Budget(cpu_ms=settings.LIAPTUI_EXPERT_BUDGET_MS)
+    command = bot_command(state, seat, strategy, version, budget)
     if command is None:
         raise RuntimeError(f"bot for seat {seat} has nothing to do in {state.phase}")
-    return Command(command.type, command.seat, command.args, at=at)
+    return command
 
 
-def room_fire_sync(room_id: str) -> Written | None:
+@dataclass(frozen=True)
+class Thought:
+    """A bot move worked out before the write, for the room at ``version``."""
+
+    version: int
+    seat: int
+    command: Command
+
+
+def think_ahead(room_id: str) -> Thought | None:
+    """The move of an ``expert`` bot whose turn it is in the room's cached state, worked out
+    outside the write: its search takes milliseconds, and a write holds the room's lock and
+    its database thread (the only one on SQLite). ``None`` when there is nothing to think
+    about; the write then decides as usual."""
+    with _cache_lock:
+        hit = _cache.get(room_id)
+    if hit is None:
+        return None
+    version, state = hit
+    waiting = to_act(state)
+    if len(waiting) != 1 or state.phase not in _THINKING_PHASES:
+        return None
+    seat = waiting[0]
+    if state.seats[seat].bot != "expert":
+        return None
+    return Thought(version, seat, _bot_command(state, seat, version))
+
+
+_THINKING_PHASES = frozenset((Phase.DECLARATION, Phase.TURN))
+
+
+def room_fire_sync(room_id: str, thought: Thought | None = None) -> Written | None:
     """Do what the room's deadline asks, if it is due (idempotent: a deadline that moved or was
-    already done is left alone)."""
+    already done is left alone). A bot's move comes from ``thought`` when it was worked out for
+    the room's current version and the same seat (it is then the move the bot would make now)."""
 
     def make(state: GameState, room: Room) -> Command | None:
         now = timezone.now()
@@ -319,7 +358,12 @@ def room_fire_sync(room_id: str) -> Written | None:
             return None
         action = room.deadline_action
         if action["kind"] == "bot":
-            return _bot_command(state, action["seat"], now.timestamp())
+            seat = action["seat"]
+            if thought is not None and (thought.version, thought.seat) == (room.version, seat):
+                command = thought.command
+            else:
+                command = _bot_command(state, seat, room.version)
+            return command._replace(at=now.timestamp())
         return Command(action["kind"], None, at=now.timestamp())
 
     return _write(room_id, make)
@@ -495,9 +539,11 @@ def _spawn_fire(room_id: str) -> None:
 
 
 async def room_fire(room_id: str) -> None:
-    """Fire a room's deadline if due; errors are logged, never raised into the event loop."""
+    """Fire a room's deadline if due; errors are logged, never raised into the event loop. An
+    expert bot thinks first, in a worker thread, outside the write (``think_ahead``)."""
     try:
-        await publish(await _room_call(room_id, room_fire_sync))
+        thought = await asyncio.to_thread(think_ahead, room_id)
+        await publish(await _room_call(room_id, room_fire_sync, thought))
     except Exception:
         log.exception("firing the deadline of room %s failed", room_id)
 

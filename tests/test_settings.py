@@ -217,3 +217,23 @@ def test_bad_log_settings_are_refused(name, value):
     result = setting(name, value, "settings.LOGGING")
     assert result.returncode != 0
     assert f"{name} must be" in result.stderr
+
+
+def expert_setting(value: str | None) -> subprocess.CompletedProcess[str]:
+    return setting("LIAPTUI_EXPERT_BUDGET_MS", value, "settings.LIAPTUI_EXPERT_BUDGET_MS")
+
+
+@pytest.mark.parametrize(
+    ("value", "budget"), [(None, 50.0), ("", 50.0), ("20", 20.0), ("7.5", 7.5)]
+)
+def test_expert_budget_ms_sets_the_expert_cpu_cap(value, budget):
+    result = expert_setting(value)
+    assert result.returncode == 0, result.stderr
+    assert float(result.stdout) == budget
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "fast"])
+def test_a_bad_expert_budget_ms_is_refused(value):
+    result = expert_setting(value)
+    assert result.returncode != 0
+    assert "LIAPTUI_EXPERT_BUDGET_MS must be" in result.stderr

@@ -10,13 +10,30 @@ from bench.report import machine, markers, write_section
 
 def test_the_engine_benchmark_reports_every_line_up_and_a_profile_when_short(capsys):
     assert (
-        engine.main(["--games", "8", "--workers", "1", "--profile-games", "2", "--no-write"]) == 0
+        engine.main(
+            ["--only", "engine", "--games", "8", "--workers", "1", "--profile-games", "2"]
+            + ["--no-write"]
+        )
+        == 0
     )
     out = capsys.readouterr().out
     start, end = markers("engine")
     assert out.count(start) == 1 and out.count(end) == 1
     for label, _ in engine.LINEUPS:
         assert re.search(rf"\| {re.escape(label)} \| 8 \| [\d.]+ \| \d+ \|", out), label
+
+
+def test_the_expert_benchmark_reports_every_seat_and_the_decision_times(capsys):
+    argv = ["--only", "expert", "--expert-games", "2", "--guard-games", "1", "--workers", "1"]
+    assert engine.main([*argv, "--no-write"]) == 0
+    out = capsys.readouterr().out
+    start, end = markers("expert")
+    assert out.count(start) == 1 and out.count(end) == 1
+    assert "<!-- engine:start -->" not in out
+    for seat, bot in enumerate(engine.EXPERT_LINEUP):
+        assert re.search(rf"\| {seat} \| {bot} \| -?[\d.]+ \| -?[\d.]+ … -?[\d.]+ \|", out)
+    assert re.search(r"\| default budget \| 80 \| 50 \| 2 \| \d+ \| [\d.]+ \|", out)
+    assert re.search(r"\| cap check: unbounded work \| 100,000 \| 5 \| 1 \| \d+ \|", out)
 
 
 def test_the_load_benchmark_plays_whole_games_against_daphne(tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import random
 from collections import Counter
 
 import pytest
@@ -16,6 +17,7 @@ from game.views import bot_view, legal, omniscient_view, public_event, seat_view
 
 from .helpers import (
     KINDS,
+    RULE_POINTS,
     Driver,
     cmd,
     find_seed,
@@ -37,10 +39,11 @@ def visible_kinds(state: GameState, seat: int | None) -> Counter:
     if state.turn is not None:
         for play in state.turn.plays:
             seen.update(play.pieces)
-    if state.last_turn is not None:
-        seen.update(state.last_turn.pieces)
-        for play in state.last_turn.plays:
-            seen.update(play.pieces)
+    for turn in (state.last_turn, *state.round_turns):
+        if turn is not None:
+            seen.update(turn.pieces)
+            for play in turn.plays:
+                seen.update(play.pieces)
     return seen
 
 
@@ -379,6 +382,7 @@ def test_a_bot_view_is_a_projection_of_the_seat_view_and_bots_decide_the_same_on
         for seat in range(4):
             full, part = seat_view(state, seat), bot_view(state, seat)
             _projection(part, full)
+            _projection(bot_view(state, seat, history=True), full)
             assert part["seats"][seat] == {
                 "declared": full["seats"][seat]["declared"],
                 "piles": full["seats"][seat]["piles"],
@@ -388,3 +392,44 @@ def test_a_bot_view_is_a_projection_of_the_seat_view_and_bots_decide_the_same_on
                 assert command == choose(full, strategy)
                 decisions += command is not None
     assert decisions > 500
+
+
+def _others_redealt(state: GameState, seat: int, rng: random.Random) -> GameState:
+    """``state`` with the hands of the seats other than ``seat`` dealt again from the pieces they
+    hold between them (each keeps its count; a seat that revealed a weak hand keeps a weak one),
+    and another seed: what ``seat`` cannot tell apart from ``state``."""
+    others = [s for s in range(4) if s != seat]
+    pool = [p for s in others for p in state.seats[s].hand]
+    for _ in range(1000):
+        rng.shuffle(pool)
+        hands, at = {}, 0
+        for s in others:
+            count = len(state.seats[s].hand)
+            hands[s] = tuple(sorted(pool[at : at + count]))
+            at += count
+        weak = [hands[s] for s in state.weak if s in hands and hands[s]]
+        if all(max(RULE_POINTS[p] for p in hand) <= 9 for hand in weak):
+            break
+    seats = [evolve(row, hand=hands[i]) if i in hands else row for i, row in enumerate(state.seats)]
+    seed = None if state.seed is None else state.seed + 1
+    return evolve(state, seats=tuple(seats), seed=seed)
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_the_bot_view_with_history_depends_only_on_what_the_seat_may_know(seed):
+    """On every state of whole games, the view the expert decides from is the same whatever the
+    other seats hold and whatever the game's seed: a function of the seat's public view only.
+    It also shows every finished turn of the round, so the history is really there."""
+    rng = random.Random(seed)
+    turns_seen = 0
+    for _, state in play_game(seed, ("expert", "smart", "greedy", "smart"), max_rounds=3):
+        for seat in range(4):
+            view = bot_view(state, seat, history=True)
+            assert view == bot_view(_others_redealt(state, seat, rng), seat, history=True)
+            assert "seed" not in json.dumps(view)
+            assert len(view["round_turns"]) == len(state.round_turns)
+            turns_seen += len(view["round_turns"])
+            if state.phase is Phase.TURN and state.round_turns:
+                last = view["round_turns"][-1]
+                assert last == seat_view(state, seat)["last_turn"]
+    assert turns_seen > 100

@@ -127,6 +127,25 @@ def test_bot_names_are_unique_case_insensitively(client):
     assert len({n.casefold() for n in names}) == 4, names
 
 
+@pytest.mark.parametrize("strategy", ["greedy", "smart", "expert"])
+def test_create_with_bots_of_one_level(client, strategy):
+    body = created_room(client, bots=2, bot_strategy=strategy)
+    state, _ = services.room_state(body["room_id"])
+    assert [s.bot for s in state.seats] == [None, strategy, strategy, None]
+
+
+def test_bots_are_smart_unless_a_level_is_given(client):
+    body = created_room(client, bots=3)
+    state, _ = services.room_state(body["room_id"])
+    assert [s.bot for s in state.seats] == [None, "smart", "smart", "smart"]
+
+
+@pytest.mark.parametrize("strategy", ["hard", "EXPERT", "", 1, True, None, ["expert"], {"s": 1}])
+def test_create_with_a_bad_bot_strategy_is_invalid_argument(client, strategy):
+    assert_error(create(client, bots=1, bot_strategy=strategy), 400, "invalid_argument")
+    assert Room.objects.count() == 0
+
+
 @pytest.mark.parametrize("bots", [-1, 4, 100, "two", 1.5, True, None, [1], {"n": 1}])
 def test_create_with_bad_bots_is_invalid_argument(client, bots):
     before = Room.objects.count()

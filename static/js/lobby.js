@@ -1,13 +1,14 @@
 // The lobby: a remembered name, the live room list, create / join / watch.
 
 import { postJSON, rememberName, rememberedName, showError } from "./api.js";
-import { el } from "./render.js";
+import { botLevelOptions, el } from "./render.js";
 import { ReconnectingSocket } from "./socket.js";
 
 const nameInput = document.getElementById("player-name");
 const list = document.getElementById("room-list");
 const status = document.getElementById("lobby-status");
 nameInput.value = rememberedName();
+document.getElementById("bot-level").append(...botLevelOptions());
 
 function playerName() {
   const name = nameInput.value.trim();
@@ -26,9 +27,10 @@ document.getElementById("create-form").addEventListener("submit", async (event) 
   const name = playerName();
   if (!name) return;
   const bots = document.getElementById("fill-bots").checked ? 3 : 0;
+  const botStrategy = document.getElementById("bot-level").value;
   const button = document.getElementById("create-room");
   button.disabled = true;
-  const result = await postJSON("/api/rooms/", { player_name: name, bots });
+  const result = await postJSON("/api/rooms/", { player_name: name, bots, bot_strategy: botStrategy });
   button.disabled = false;
   if (!result.ok) return showError(document.getElementById("create-error"), result.error.message);
   location.href = `/rooms/${result.data.room_id}/`;

@@ -42,13 +42,26 @@ export function seatName(view, seat) {
   return (s && s.name) || `Seat ${seat + 1}`;
 }
 
+/** Bot levels as players see them, by the strategy names of the protocol (``add_bot``). */
+export const BOT_LEVELS = [
+  { strategy: "greedy", level: "easy" },
+  { strategy: "smart", level: "normal" },
+  { strategy: "expert", level: "hard" },
+];
+export const DEFAULT_BOT_STRATEGY = "smart";
+export const botLevel = (strategy) => (BOT_LEVELS.find((b) => b.strategy === strategy) || { level: strategy }).level;
+
+/** The options of a bot level ``<select>`` (value: the strategy), ``smart`` chosen. */
+export const botLevelOptions = () => BOT_LEVELS.map((b) =>
+  el("option", { value: b.strategy, selected: b.strategy === DEFAULT_BOT_STRATEGY, text: b.level }));
+
 /** The four seats: name, marks, score, declared/won, hand count; ``hands`` for staff. */
 export function seatCards(view, { you = null, hands = null } = {}) {
   const toAct = new Set(view.to_act || []);
   return view.seats.map((s) => {
     const marks = [];
     if (s.seat === view.host_seat) marks.push(el("span", { class: "mark host", text: "host" }));
-    if (s.is_bot) marks.push(el("span", { class: "mark bot", text: "bot" }));
+    if (s.is_bot) marks.push(el("span", { class: `mark bot level-${botLevel(s.bot)}`, title: `${botLevel(s.bot)} bot (${s.bot})`, text: `bot · ${botLevel(s.bot)}` }));
     else if (s.name && s.bot_playing) marks.push(el("span", { class: "mark away", text: "away · bot playing" }));
     else if (s.name && !s.connected && view.phase === "waiting") marks.push(el("span", { class: "mark away", text: "offline" }));
     if (s.seat === you) marks.push(el("span", { class: "mark you", text: "you" }));
@@ -103,7 +116,7 @@ export function describeEvent(view, event) {
   switch (event.type) {
     case "room_created": return "Room created.";
     case "seat_taken": return `${p.name} sat down in seat ${p.seat + 1}.`;
-    case "bot_added": return `${p.name} (bot) joined seat ${p.seat + 1}.`;
+    case "bot_added": return `${p.name} (${botLevel(p.strategy)} bot) joined seat ${p.seat + 1}.`;
     case "seat_freed": return `Seat ${p.seat + 1} is free (${p.reason}).`;
     case "host_changed": return p.seat === null ? "No host." : `${who(p.seat)} is the host.`;
     case "player_connected": return `${who(p.seat)} connected.`;

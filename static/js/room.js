@@ -4,7 +4,7 @@
 
 import { postJSON, rememberedName, showError } from "./api.js";
 import { playType, sortKinds, typeLabel } from "./pieces.js";
-import { describeEvent, el, phaseTitle, pieceToken, playsList, plural, seatCards, seatName } from "./render.js";
+import { botLevelOptions, describeEvent, el, phaseTitle, pieceToken, playsList, plural, seatCards, seatName } from "./render.js";
 import { ReconnectingSocket } from "./socket.js";
 
 const $ = (id) => document.getElementById(id);
@@ -137,7 +137,9 @@ function renderWaiting(you) {
     const seat = Number(card.dataset.seat);
     const s = view.seats[seat];
     if (!s.name) {
-      card.append(el("button", { type: "button", class: "small add-bot", onclick: () => act("add_bot", { seat }, $("waiting-error")), text: "Add a bot" }));
+      const level = el("select", { class: "small bot-level", "aria-label": `Bot level for seat ${seat + 1}` }, botLevelOptions());
+      const add = () => act("add_bot", { seat, strategy: level.value }, $("waiting-error"));
+      card.append(el("div", { class: "row add-bot-row" }, level, el("button", { type: "button", class: "small add-bot", onclick: add, text: "Add a bot" })));
     } else if (seat !== you) {
       card.append(el("button", { type: "button", class: "small link free-seat", onclick: () => act("remove_seat", { seat }, $("waiting-error")), text: "Free seat" }));
     }

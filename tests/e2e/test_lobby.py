@@ -47,14 +47,20 @@ def test_two_people_meet_in_the_lobby_and_play(open_context, screenshots):
     start = ana_page.get_by_role("button", name="Start the game")
     expect(start).to_be_disabled()
 
-    # The host fills the two empty seats with bots, from the seat cards.
+    # The host fills the two empty seats with bots from the seat cards, a level for each.
     add_bot = ana_page.get_by_role("button", name="Add a bot")
     expect(add_bot).to_have_count(2)
-    add_bot.first.click()
+    expect(ana_page.get_by_label("Bot level for seat 3")).to_have_value("smart")
+    ana_page.get_by_label("Bot level for seat 3").select_option(label="hard")
+    ana_page.locator(".seat[data-seat='2']").get_by_role("button", name="Add a bot").click()
     expect(add_bot).to_have_count(1)
+    ana_page.get_by_label("Bot level for seat 4").select_option(label="easy")
     add_bot.first.click()
     expect(add_bot).to_have_count(0)
     expect(ben_page.locator("#seats .seat .mark.bot")).to_have_count(2)
+    for page in (ana_page, ben_page):
+        expect(page.locator(".seat[data-seat='2'] .mark.bot")).to_have_text("bot · hard")
+        expect(page.locator(".seat[data-seat='3'] .mark.bot")).to_have_text("bot · easy")
     expect(start).to_be_enabled()
     start.click()
     for page in (ana_page, ben_page):
@@ -74,3 +80,16 @@ def test_two_people_meet_in_the_lobby_and_play(open_context, screenshots):
     for seat in range(4):
         cards = [p.locator(f".seat[data-seat='{seat}'] .seat-name") for p in (ana_page, ben_page)]
         expect(cards[1]).to_have_text(cards[0].inner_text())
+
+
+def test_a_room_created_with_hard_bots_shows_their_level(open_context):
+    page = open_context().new_page()
+    page.goto("/")
+    page.get_by_label("Your name").fill("Cai")
+    expect(page.get_by_label("Bot level")).to_have_value("smart")
+    page.get_by_label("Bot level").select_option(label="hard")
+    page.get_by_role("button", name="Create a room").click()
+    page.wait_for_url(ROOM_URL)
+    badges = page.locator("#seats .seat .mark.bot")
+    expect(badges).to_have_count(3)
+    expect(badges).to_have_text(["bot · hard"] * 3)
