@@ -1,4 +1,4 @@
-"""Engine benchmark, not a test (DESIGN.md §3): complete 4-bot games in the engine alone.
+"""Engine benchmark, not a test (docs/architecture.md): complete 4-bot games in the engine alone.
 
     .venv/bin/python -m bench.engine [--games 1000] [--expert-games 1000] [--guard-games 10]
                                      [--workers W]

@@ -1,4 +1,4 @@
-"""Load benchmark, not a test (DESIGN.md §5): whole games in many rooms at once, over real
+"""Load benchmark, not a test (docs/architecture.md): whole games in many rooms at once, over real
 WebSockets, against a real daphne process.
 
     .venv/bin/python -m bench.load [--rooms 20] [--humans 2] [--setups embedded,services]

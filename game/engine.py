@@ -1,5 +1,5 @@
 """The event-sourced aggregate: ``decide(state, command) -> events`` and
-``apply(state, event) -> state`` (DESIGN.md §3).
+``apply(state, event) -> state`` (docs/architecture.md).
 
 ``decide`` validates a command against the rules and returns the events it causes, never
 changing the state it was given. ``apply`` is the only way a state changes; live play and replay

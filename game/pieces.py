@@ -1,4 +1,4 @@
-"""Pieces and the deck (RULES.md §1). A piece is its kind, ``NAME_COLOR``."""
+"""Pieces and the deck (docs/rules.md §1). A piece is its kind, ``NAME_COLOR``."""
 
 from __future__ import annotations
 
@@ -70,5 +70,5 @@ def sort_hand(kinds: list[str] | tuple[str, ...]) -> tuple[str, ...]:
 
 
 def is_weak(hand: list[str] | tuple[str, ...]) -> bool:
-    """True when no piece in the hand is worth more than 9 points (RULES.md §3)."""
+    """True when no piece in the hand is worth more than 9 points (docs/rules.md §3)."""
     return all(POINTS[kind] <= WEAK_MAX_POINTS for kind in hand)

@@ -1,4 +1,4 @@
-"""Play types, their strength and comparison, and the declaration rules (RULES.md §2–3)."""
+"""Play types, their strength and comparison, and the declaration rules (docs/rules.md §2–3)."""
 
 from __future__ import annotations
 
@@ -81,7 +81,7 @@ def _strength(kinds: tuple[str, ...]) -> int:
 def compare(a: Sequence[str], b: Sequence[str]) -> int:
     """1 when ``a`` is stronger, -1 when ``b`` is, 0 on equal strength.
 
-    Plays of different types are never compared (RULES.md §5): ``ValueError`` when the types
+    Plays of different types are never compared (docs/rules.md §5): ``ValueError`` when the types
     differ or either play is invalid.
     """
     type_a, type_b = play_type(a), play_type(b)

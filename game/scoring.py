@@ -1,4 +1,4 @@
-"""The score of one seat for one round (RULES.md §3, Scoring)."""
+"""The score of one seat for one round (docs/rules.md §3, Scoring)."""
 
 from __future__ import annotations
 

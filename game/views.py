@@ -1,4 +1,4 @@
-"""What one seat may see (DESIGN.md §6): its own hand and nothing of the others' but counts.
+"""What one seat may see (docs/protocol.md): its own hand and nothing of the others' but counts.
 
 ``seat_view`` is the ``view`` field of every ``update`` message, and ``bot_view`` the part of it
 a bot decides from; ``public_event`` strips the secrets of an event before it goes to a seat or a

@@ -327,7 +327,7 @@ LOGGING = {
     },
 }
 
-# Game timings in seconds (RULES.md §6), each multiplied by LIAPTUI_TIME_SCALE.
+# Game timings in seconds (docs/rules.md §6), each multiplied by LIAPTUI_TIME_SCALE.
 LIAPTUI_TIMINGS = {
     "redeal_window": 30.0,
     "round_start": 5.0,

@@ -1,4 +1,4 @@
-"""REST API of the rooms app (DESIGN.md §6): create, join, list, detail, health.
+"""REST API of the rooms app (docs/protocol.md): create, join, list, detail, health.
 
 Views are thin: they validate the body's shape, call the room service, and answer. Errors are
 ``{"error": {"code", "message"}}`` (see ``rooms.exceptions``).

@@ -1,4 +1,4 @@
-"""Rooms: the row the room service locks, versions and schedules (DESIGN.md §5).
+"""Rooms: the row the room service locks, versions and schedules (docs/architecture.md).
 
 The game itself lives in the event log; a room row holds what the service needs to find,
 serialise and time it, plus a summary for the lobby.

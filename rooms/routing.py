@@ -1,4 +1,4 @@
-"""WebSocket routes (DESIGN.md §6)."""
+"""WebSocket routes (docs/protocol.md)."""
 
 from django.urls import path
 

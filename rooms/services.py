@@ -1,4 +1,4 @@
-"""The room service: the only writer of rooms (DESIGN.md §1, §5).
+"""The room service: the only writer of rooms (docs/architecture.md).
 
 Every change of a room goes through ``_write``: in one transaction it locks the room row, brings
 the process's cached state up to the row's version from the event log, asks the engine what the
@@ -168,7 +168,7 @@ def _commit(room: Room, old: GameState, events: list[Event], new: GameState) -> 
         room.pause_since = now
     # An awaited seat's clock starts when it becomes due; leaving and coming back does not
     # restart it (a player could otherwise hold the table forever), so a player who goes away
-    # after the bot's thinking time is played for at once (RULES.md §6).
+    # after the bot's thinking time is played for at once (docs/rules.md §6).
     if to_act(new) != to_act(old) or room.pause_since == now:
         room.due_since = now
     upcoming = None

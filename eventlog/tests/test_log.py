@@ -1,4 +1,4 @@
-"""The event log of a whole game (DESIGN.md §4): gapless sequences, phases, replay at every
+"""The event log of a whole game (docs/architecture.md): gapless sequences, phases, replay at every
 point, the debug API, its permissions, and one transaction per write."""
 
 from __future__ import annotations

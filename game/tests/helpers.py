@@ -1,6 +1,6 @@
 """Shared builders for the engine tests.
 
-The expected values of the tests come from the tables and formulas of RULES.md, restated here
+The expected values of the tests come from the tables and formulas of docs/rules.md, restated here
 independently of ``game`` (``RULE_POINTS``, ``rule_weak``, ``rule_score`` …), so a wrong table in
 the engine cannot make its own test pass.
 """
@@ -18,7 +18,7 @@ from game.engine import deal_hands, decide, execute, to_act
 from game.errors import RuleError
 from game.state import Command, Event, GameState, Phase, evolve
 
-# --------------------------------------------------------------------------- RULES.md §1, restated
+# --------------------------------------------------------------------------- docs/rules.md §1, restated
 
 RULE_POINTS = {
     "GENERAL_RED": 14,
@@ -50,12 +50,12 @@ KINDS = tuple(RULE_POINTS)
 
 
 def rule_weak(hand: Iterable[str]) -> bool:
-    """RULES.md §3: weak when no piece is worth more than 9 points."""
+    """docs/rules.md §3: weak when no piece is worth more than 9 points."""
     return max(RULE_POINTS[k] for k in hand) <= 9
 
 
 def rule_score(declared: int, actual: int, multiplier: int = 1) -> int:
-    """RULES.md §3, Scoring, restated."""
+    """docs/rules.md §3, Scoring, restated."""
     if declared == 0:
         base = 3 if actual == 0 else -actual
     elif declared == actual:
@@ -242,11 +242,11 @@ def walk(obj: Any, path: tuple[Any, ...] = ()) -> Iterable[tuple[tuple[Any, ...]
             yield from walk(value, (*path, i))
 
 
-# --------------------------------------------------------------------------- RULES.md §2, restated
+# --------------------------------------------------------------------------- docs/rules.md §2, restated
 
 
 def rule_play_type(kinds: Sequence[str]) -> str | None:
-    """The play type by the table of RULES.md §2 (names as in ``game.rules``)."""
+    """The play type by the table of docs/rules.md §2 (names as in ``game.rules``)."""
     size = len(kinds)
     if not 1 <= size <= 6 or any(kind not in RULE_POINTS for kind in kinds):
         return None

@@ -298,7 +298,7 @@ def lead_pair_or_single(state: GameState, seat: int) -> list[str]:
 
 
 def lead_biggest(state: GameState, seat: int) -> list[str]:
-    """Lead the largest valid play of the hand (straights, soldiers …), by RULES.md §2."""
+    """Lead the largest valid play of the hand (straights, soldiers …), by docs/rules.md §2."""
     hand = sorted(state.seats[seat].hand)
     for size in range(min(6, len(hand)), 0, -1):
         for combo in itertools.combinations(hand, size):
@@ -421,7 +421,7 @@ def test_turns_only_happen_in_order():
 
 
 def test_worked_example_turns_through_the_engine():
-    """RULES.md §7 examples played as turns."""
+    """docs/rules.md §7 examples played as turns."""
     seed = find_seed(lambda s: not weak_seats(s))
     base = Driver(started(seed)).until(Phase.TURN)
     leader = base.turn.leader

@@ -1,4 +1,4 @@
-"""Pieces, play types, strength, comparison and declarations (RULES.md §1–3, §7)."""
+"""Pieces, play types, strength, comparison and declarations (docs/rules.md §1–3, §7)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The score formula and perfect rounds (RULES.md §3, Scoring; §7)."""
+"""The score formula and perfect rounds (docs/rules.md §3, Scoring; §7)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The REST contract of the rooms app (DESIGN.md §6): create, join, list, detail, health, seeds,
+"""The REST contract of the rooms app (docs/protocol.md): create, join, list, detail, health, seeds,
 the session token and room ids that are never reused."""
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from rooms import services
 from rooms.models import Room, RoomStatus
 from rooms.timers import bot_delay, next_deadline
 
-#: The default timings of RULES.md §6, unscaled.
+#: The default timings of docs/rules.md §6, unscaled.
 TIMINGS = dict(django_settings.LIAPTUI_TIMINGS)
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -1,5 +1,5 @@
 """Every illegal action over the room WebSocket gets an error naming the rule, with the request id
-echoed, and leaves the room as it was (DESIGN.md §6, RULES.md §5).
+echoed, and leaves the room as it was (docs/protocol.md, docs/rules.md §5).
 
 Four humans on four sockets keep the room still: with every delay at 0 and all seats human and
 connected, nothing happens until a human acts (only the redeal window closes at once)."""

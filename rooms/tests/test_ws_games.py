@@ -1,5 +1,5 @@
 """Whole games over the room WebSocket: one human with three bots, four humans with a spectator,
-and the secrecy of every message of those games (DESIGN.md §6, RULES.md §5)."""
+and the secrecy of every message of those games (docs/protocol.md, docs/rules.md §5)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """A connected human who does not act within the idle deadline gets one bot move for that
-action (RULES.md §6), and keeps the seat: the next action is theirs again."""
+action (docs/rules.md §6), and keeps the seat: the next action is theirs again."""
 
 from __future__ import annotations
 

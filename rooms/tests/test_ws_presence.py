@@ -1,4 +1,4 @@
-"""Disconnecting and reconnecting (RULES.md §6: a bot plays a disconnected human's seat at once,
+"""Disconnecting and reconnecting (docs/rules.md §6: a bot plays a disconnected human's seat at once,
 until the human reconnects with the seat token).
 
 To disconnect "in" a phase that lasts no time at all with every delay at 0, the tests make that

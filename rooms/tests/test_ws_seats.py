@@ -1,5 +1,5 @@
 """Seats before the start, over the room WebSocket: the host removes a seat and adds bots; a
-player leaves (DESIGN.md §6)."""
+player leaves (docs/protocol.md)."""
 
 from __future__ import annotations
 

@@ -49,7 +49,7 @@ function sameSet(names, group) {
   return names.length === group.length && group.every((n) => names.includes(n));
 }
 
-/** The play type of these kinds (RULES.md §2), or null when they form no valid play. */
+/** The play type of these kinds (docs/rules.md §2), or null when they form no valid play. */
 export function playType(kinds) {
   const size = kinds.length;
   if (size === 0 || size > 6 || kinds.some((k) => !(k in POINTS))) return null;

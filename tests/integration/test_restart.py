@@ -1,4 +1,4 @@
-"""A game survives a server restart (DESIGN.md §5): two humans and two bots play over real
+"""A game survives a server restart (docs/architecture.md): two humans and two bots play over real
 WebSockets against daphne, the server is terminated mid-game, a new one starts on the same
 database, the humans reconnect with their seat tokens and finish the game. The room's event log
 is then gapless and its replay ends in game_over."""

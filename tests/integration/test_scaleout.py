@@ -1,4 +1,4 @@
-"""Scale-out (DESIGN.md §5): two daphne processes on one PostgreSQL database and one Redis
+"""Scale-out (docs/architecture.md): two daphne processes on one PostgreSQL database and one Redis
 channel layer serve one room; a player on each process, two bots, a whole game. Each process
 writes the room in turn (row lock + expected version), catches its cached aggregate up from the
 log, and relays the other's broadcasts through Redis.
