@@ -1,4 +1,4 @@
-"""Debug API (docs/architecture.md): a room's events, its replay at any point, its live state, and log
+"""Debug API (docs/protocol.md): a room's events, its replay at any point, its live state, and log
 totals. These reveal hidden hands: open while DEBUG is on, staff-only otherwise."""
 
 from __future__ import annotations

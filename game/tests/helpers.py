@@ -18,7 +18,7 @@ from game.engine import deal_hands, decide, execute, to_act
 from game.errors import RuleError
 from game.state import Command, Event, GameState, Phase, evolve
 
-# --------------------------------------------------------------------------- docs/rules.md §1, restated
+# ----------------------------------------------------------------------- docs/rules.md §1, restated
 
 RULE_POINTS = {
     "GENERAL_RED": 14,
@@ -242,7 +242,7 @@ def walk(obj: Any, path: tuple[Any, ...] = ()) -> Iterable[tuple[tuple[Any, ...]
             yield from walk(value, (*path, i))
 
 
-# --------------------------------------------------------------------------- docs/rules.md §2, restated
+# ----------------------------------------------------------------------- docs/rules.md §2, restated
 
 
 def rule_play_type(kinds: Sequence[str]) -> str | None:

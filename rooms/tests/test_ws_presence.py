@@ -1,5 +1,5 @@
-"""Disconnecting and reconnecting (docs/rules.md §6: a bot plays a disconnected human's seat at once,
-until the human reconnects with the seat token).
+"""Disconnecting and reconnecting (docs/rules.md §6: a bot plays a disconnected human's seat at
+once, until the human reconnects with the seat token).
 
 To disconnect "in" a phase that lasts no time at all with every delay at 0, the tests make that
 one pause last an hour (``hold``) and let it pass on demand (``release``), as the sweeper would
