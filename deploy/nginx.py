@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 TEMPLATE = Path(__file__).with_name("nginx.conf")
+#: The proxy settings every location that reaches daphne includes.
+PROXY_HEADERS = Path(__file__).with_name("proxy_headers.conf")
 MIME_TYPES = Path("/etc/nginx/mime.types")
 
 
@@ -53,6 +55,7 @@ def start(
     run_dir.mkdir(parents=True, exist_ok=True)
     config = run_dir / "nginx.conf"
     config.write_text(render(run_dir, listen, upstreams, static_root))
+    shutil.copyfile(PROXY_HEADERS, run_dir / PROXY_HEADERS.name)
     test = [binary, "-p", str(run_dir), "-c", str(config)]
     checked = subprocess.run([*test, "-t"], capture_output=True, text=True, timeout=30)
     if checked.returncode != 0:

@@ -207,6 +207,9 @@ if _database_url:
     _db = dj_database_url.parse(_database_url, conn_max_age=0, conn_health_checks=True)
     if _db["ENGINE"] == "django.db.backends.sqlite3":
         _db["OPTIONS"] = {**SQLITE_OPTIONS, **_db.get("OPTIONS", {})}
+    elif _db["ENGINE"] == "django.db.backends.postgresql":
+        # A database that drops packets must not hang a request (or /api/ready/) for minutes.
+        _db["OPTIONS"] = {"connect_timeout": 5, **_db.get("OPTIONS", {})}
 else:
     _db = {
         "ENGINE": "django.db.backends.sqlite3",

@@ -44,6 +44,9 @@ CLOSE_TOO_BIG = 4009
 CLOSE_BAD_TOKEN = 4403
 CLOSE_NO_ROOM = 4404
 CLOSE_SERVER_ERROR = 4500
+#: resyncs a second (at the default LIAPTUI_WS_RATE of 10; they scale with it) and in a burst.
+RESYNC_RATE = 0.5
+RESYNC_BURST = 3
 
 
 def session_key(room_id: str) -> str:
@@ -72,6 +75,7 @@ class GuardedConsumer(AsyncJsonWebsocketConsumer):
         except Exception:
             log.exception("%s failed on %s", type(self).__name__, message.get("type"))
             if message.get("type") == "websocket.receive":
+                server_metrics.actions.labels("unknown", "error").inc()
                 await self.send_error(None, "server_error", "The server failed on this message.")
             else:
                 await self.close(code=CLOSE_SERVER_ERROR)
@@ -112,6 +116,13 @@ class GuardedConsumer(AsyncJsonWebsocketConsumer):
         )
 
 
+class NoSuchSocket(AsyncJsonWebsocketConsumer):
+    """Any WebSocket path that is not the lobby's or a room's: refused at the handshake."""
+
+    async def connect(self) -> None:
+        await self.close()
+
+
 class LobbyConsumer(GuardedConsumer):
     """``/ws/lobby/``: the list of open and running rooms, on connect and on every change."""
 
@@ -145,6 +156,8 @@ class RoomConsumer(GuardedConsumer):
     async def connect(self) -> None:
         self.room_id = self.scope["url_route"]["kwargs"]["room_id"].upper()
         self.limiter = RateLimiter(settings.LIAPTUI_WS_RATE, settings.LIAPTUI_WS_BURST)
+        # A resync answers with the room's whole log: a few in a row, then one every 2 s.
+        self.resync_limiter = RateLimiter(RESYNC_RATE * settings.LIAPTUI_WS_RATE / 10, RESYNC_BURST)
         await self.accept()
         known = ROOM_ID_RE.fullmatch(self.room_id) is not None
         if not known or not await db_async(Room.objects.filter(pk=self.room_id).exists)():
@@ -210,7 +223,10 @@ class RoomConsumer(GuardedConsumer):
             action, refusal = None, error
         request_id = action.request_id if action is not None else refusal.request_id
         started = time.monotonic()
-        if not self.limiter.allow(started):
+        limited = not self.limiter.allow(started)
+        if action is not None and action.type == "resync" and not limited:
+            limited = not self.resync_limiter.allow(started)
+        if limited:
             await self.send_error(request_id, "rate_limited", "Too many messages; slow down.")
             outcome = "rate_limited"
         elif refusal is not None:

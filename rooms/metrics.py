@@ -56,7 +56,8 @@ class ServerMetrics:
         self.registry = CollectorRegistry(auto_describe=True)
         self.actions = Counter(
             "liaptui_actions",
-            "Room socket actions handled, by action and outcome (ok, refused, error).",
+            "Room socket frames handled, by action (or invalid_frame) and outcome: ok, refused "
+            "(a rule), invalid (the frame), rate_limited, error (the server failed).",
             ("action", "outcome"),
             registry=self.registry,
         )

@@ -67,6 +67,20 @@ def origin_allowed(origin: str | None, scheme: str, host_header: str | None) -> 
     return normalized == own_origin(scheme, host_header) or normalized in configured_origins()
 
 
+def socket_scheme(scope: dict[str, Any]) -> str:
+    """The scheme a WebSocket was opened with, as its page saw it. Behind an HTTPS proxy
+    (``SECURE_PROXY_SSL_HEADER``, set by ``DJANGO_BEHIND_HTTPS_PROXY``) the proxy's header says
+    so (daphne's WebSocket scope has no scheme of its own); otherwise the scope's, or ``ws``."""
+    proxy = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+    if proxy:
+        header, secure = proxy
+        name = header.removeprefix("HTTP_").replace("_", "-").lower().encode()
+        forwarded = _header(scope, name)
+        if forwarded is not None:
+            return "wss" if forwarded.split(",")[0].strip() == secure else "ws"
+    return scope.get("scheme", "ws")
+
+
 def _header(scope: dict[str, Any], name: bytes) -> str | None:
     for key, value in scope.get("headers", ()):
         if key == name:
@@ -83,7 +97,7 @@ class OriginValidator:
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
         origin = _header(scope, b"origin")
-        if origin_allowed(origin, scope.get("scheme", "ws"), _header(scope, b"host")):
+        if origin_allowed(origin, socket_scheme(scope), _header(scope, b"host")):
             return await self.app(scope, receive, send)
         message = await receive()
         if message["type"] == "websocket.connect":

@@ -55,3 +55,28 @@ def test_configured_origins_are_allowed_exactly(settings):
     assert not origin_allowed("http://play.example.com", "ws", "127.0.0.1")
     assert not origin_allowed("https://evil.play.example.com", "ws", "127.0.0.1")
     assert not origin_allowed("http://10.0.0.5", "ws", "127.0.0.1")
+
+
+@pytest.mark.parametrize(
+    ("proxy_header", "forwarded", "origin", "allowed"),
+    [
+        (None, None, "http://localhost", True),
+        (None, None, "https://localhost", False),
+        (("HTTP_X_FORWARDED_PROTO", "https"), b"https", "https://localhost", True),
+        (("HTTP_X_FORWARDED_PROTO", "https"), b"https", "http://localhost", False),
+        (("HTTP_X_FORWARDED_PROTO", "https"), b"http", "http://localhost", True),
+        (("HTTP_X_FORWARDED_PROTO", "https"), None, "http://localhost", True),
+    ],
+)
+def test_the_socket_scheme_behind_an_https_proxy(
+    settings, proxy_header, forwarded, origin, allowed
+):
+    """daphne's WebSocket scope has no scheme: behind an HTTPS proxy its header tells."""
+    from rooms.origins import socket_scheme
+
+    settings.SECURE_PROXY_SSL_HEADER = proxy_header
+    headers = [(b"host", b"localhost")]
+    if forwarded is not None:
+        headers.append((b"x-forwarded-proto", forwarded))
+    scope = {"type": "websocket", "headers": headers}
+    assert origin_allowed(origin, socket_scheme(scope), "localhost") is allowed

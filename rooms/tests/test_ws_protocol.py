@@ -222,3 +222,19 @@ async def test_a_foreign_origin_is_refused(origin, ws):
         assert not connected
         await comm.disconnect()
     assert await room_version(created.room_id) == created.version
+
+
+async def test_resyncs_have_a_stricter_limit_of_their_own(ws, settings):
+    """A resync answers with the room's whole log: after a burst of 3, one every 2 s (at the
+    default rate), while other frames still pass."""
+    settings.LIAPTUI_WS_RATE = 10
+    settings.LIAPTUI_WS_BURST = 30
+    created = await create_room("Ann", 3)
+    ann = await ws.seat(created)
+    replies = []
+    for n in range(5):
+        replies.append(await ann.request("resync", request_id=f"r{n}", version=0))
+    assert [r["type"] for r in replies] == ["ack"] * 3 + ["error"] * 2
+    assert [r["code"] for r in replies[3:]] == ["rate_limited"] * 2
+    assert [r["request_id"] for r in replies] == [f"r{n}" for n in range(5)]
+    assert (await ann.request("ping", request_id="p")) == {"type": "ack", "request_id": "p"}

@@ -300,3 +300,49 @@ async def test_rate_limited_errors_echo_the_request_id(tmp_path: Path):
         assert "Traceback" not in limited.output(tail=100_000)
     finally:
         group.stop_all()
+
+
+async def test_behind_an_https_proxy_only_https_pages_open_sockets(tmp_path: Path):
+    """With DJANGO_BEHIND_HTTPS_PROXY, the proxy's X-Forwarded-Proto says the page was https:
+    an https page of this host may open a socket, an http one may not."""
+    from websockets.asyncio.client import connect
+
+    group = Servers(tmp_path, {"DJANGO_BEHIND_HTTPS_PROXY": "1"})
+    try:
+        server = group.start()
+        request = urllib.request.Request(
+            server.base + "/api/rooms/",
+            data=json.dumps({"player_name": "Ann", "bots": 3}).encode(),
+            method="POST",
+            headers={"Content-Type": "application/json", "X-Forwarded-Proto": "https"},
+        )
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        with opener.open(request, timeout=10) as answer:
+            created = json.loads(answer.read())
+        path = seat_path(created["room_id"], created["token"])
+        proxied = {"X-Forwarded-Proto": "https"}
+        https_page = f"https://127.0.0.1:{server.port}"
+        async with connect(
+            server.ws_url(path), origin=https_page, additional_headers=proxied, proxy=None
+        ) as ws:
+            assert (await first_update(ws))["view"]["you"]["seat"] == 0
+        with pytest.raises(InvalidStatus) as refused:
+            async with connect(
+                server.ws_url(path), origin=server.origin, additional_headers=proxied, proxy=None
+            ):
+                pass
+        assert refused.value.response.status_code == 403
+        assert "Traceback" not in server.output(tail=100_000)
+    finally:
+        group.stop_all()
+
+
+async def test_unknown_socket_paths_and_room_ids_close_cleanly(server):
+    for path in ("/ws/nope/", "/ws/rooms/%ZZ/", "/ws/rooms/" + "A" * 300 + "/", "/ws/"):
+        try:
+            async with ws_connect(server, path) as ws:
+                error = await answer(ws)
+                assert error["code"] == "room_not_found", (path, error)
+                assert await closed_with(ws) == 4404
+        except InvalidStatus as refused:  # refused at the handshake: as good
+            assert refused.response.status_code == 403, path

@@ -138,10 +138,13 @@ def test_make_cluster_serves_through_nginx_and_stops_on_ctrl_c(tmp_path):
             f"Open http://127.0.0.1:{port}/",
         )
         try:
-            body = wait_ok(f"http://127.0.0.1:{port}/api/ready/")
-            assert body["checks"] == {"database": "ok", "channel_layer": "ok"}
+            assert wait_ok(f"http://127.0.0.1:{port}/api/health/") == {"status": "ok"}
+            # Readiness is read from each process, never through the proxy.
             for daphne in (port + 1, port + 2):
-                assert wait_ok(f"http://127.0.0.1:{daphne}/api/health/") == {"status": "ok"}
+                body = wait_ok(f"http://127.0.0.1:{daphne}/api/ready/")
+                assert body["checks"] == {"database": "ok", "channel_layer": "ok"}
+            status, _ = http("GET", f"http://127.0.0.1:{port}/api/rooms/")
+            assert status == 200
         finally:
             stop(proc)
         assert proc.returncode is not None
