@@ -10,8 +10,8 @@ N ?= 2
 
 .DEFAULT_GOAL := help
 
-.PHONY: help venv dev-venv run run-services cluster migrate test test-services lint format bench \
-	bench-engine bench-load clean distclean
+.PHONY: help venv dev-venv run run-services cluster migrate test test-embedded test-services lint \
+	format bench bench-engine bench-load clean distclean
 
 help:
 	@echo "make run     - set up, migrate, serve on http://HOST:PORT (127.0.0.1:8000; DEBUG on)"
@@ -63,11 +63,15 @@ cluster: venv
 SERVICES_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 SERVICES_REDIS_URL ?= redis://127.0.0.1:6379/0
 
+# The embedded pass and the service-backed pass share nothing (SQLite files of their own and
+# free ports, against PostgreSQL databases and Redis), so they run side by side.
 test: dev-venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(MAKE) -j2 --output-sync=target test-embedded test-services
+
+test-embedded: dev-venv
 	$(VENV)/bin/pytest -q -m "not services"
-	$(MAKE) test-services
 
 test-services: dev-venv
 	DATABASE_URL=$(SERVICES_DATABASE_URL) REDIS_URL=$(SERVICES_REDIS_URL) \

@@ -64,6 +64,8 @@ def django_db_modify_db_settings(tmp_path_factory, django_db_modify_db_settings_
 
 @pytest.fixture(autouse=True)
 def instant_rooms(settings):
+    from channels.layers import channel_layers
+
     from rooms import services
     from rooms.db import close_connections
 
@@ -74,6 +76,9 @@ def instant_rooms(settings):
     settings.LIAPTUI_WS_BURST = 10_000
     if not os.environ.get("REDIS_URL"):
         settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # Each test has an event loop of its own; channels keeps one layer per process, and the
+    # Redis layer's locks and pools belong to the loop that made them: a fresh layer per test.
+    channel_layers.backends.clear()
     from rooms.live import live_sockets
 
     services.cache_clear()
@@ -81,6 +86,7 @@ def instant_rooms(settings):
     yield
     services.cache_clear()
     live_sockets.clear()
+    channel_layers.backends.clear()
     # The room service's database thread keeps its connection between calls; nothing may hold
     # one when pytest-django flushes or drops the test database.
     close_connections()

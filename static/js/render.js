@@ -121,7 +121,7 @@ export function describeEvent(view, event) {
     case "host_changed": return p.seat === null ? "No host." : `${who(p.seat)} is the host.`;
     case "player_connected": return `${who(p.seat)} connected.`;
     case "player_disconnected": return `${who(p.seat)} ${p.left ? "left" : "disconnected"}; a bot plays for them.`;
-    case "room_closed": return `Room closed (${p.reason}).`;
+    case "room_closed": return p.reason === "staff" ? "Room closed by staff." : `Room closed (${p.reason}).`;
     case "game_started": return "The game started.";
     case "phase_change": return p.phase === "preparation" ? `Round ${p.round}.` : null;
     case "hands_dealt": return `Hands dealt; ${who(p.starter)} starts.${p.weak && p.weak.length ? ` Weak hands: ${p.weak.map(who).join(", ")}.` : ""}`;

@@ -110,4 +110,4 @@ def test_closing_a_room_in_the_admin_shows_on_the_players_table(open_context, st
     expect(staff.locator(".messagelist")).to_contain_text("Closed 1 room(s).")
 
     expect(table.locator("#table")).to_contain_text("Room closed")
-    expect(table.locator("#log")).to_contain_text("Room closed (staff).")
+    expect(table.locator("#log")).to_contain_text("Room closed by staff.")
