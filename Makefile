@@ -11,7 +11,7 @@ N ?= 2
 .DEFAULT_GOAL := help
 
 .PHONY: help venv dev-venv run run-services cluster migrate test test-embedded test-services lint \
-	format bench bench-engine bench-load clean distclean
+	format bench bench-engine bench-load bench-admin clean distclean
 
 help:
 	@echo "make run     - set up, migrate, serve on http://HOST:PORT (127.0.0.1:8000; DEBUG on)"
@@ -23,6 +23,7 @@ help:
 	@echo "make format  - ruff format and ruff check --fix"
 	@echo "make bench   - both benchmarks below, into docs/benchmarks.md"
 	@echo "make bench-engine - 1000 bot games per line-up in the engine alone (expert included)"
+	@echo "make bench-admin  - the admin's event changelist with 1,000,000 events (PostgreSQL)"
 	@echo "make bench-load   - 20 rooms at once over WebSockets against daphne (SQLite, then"
 	@echo "                    PostgreSQL + Redis)"
 	@echo "make clean   - remove caches and collected static files (keeps .venv and the db)"
@@ -87,13 +88,17 @@ format: dev-venv
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench: bench-engine bench-load
+bench: bench-engine bench-load bench-admin
 
 bench-engine: dev-venv
 	$(PY) -m bench.engine
 
 bench-load: dev-venv
 	DATABASE_URL=$(SERVICES_DATABASE_URL) REDIS_URL=$(SERVICES_REDIS_URL) $(PY) -m bench.load
+
+# The event log's admin changelist with a million events, on a PostgreSQL database of its own.
+bench-admin: dev-venv
+	SERVICES_DATABASE_URL=$(SERVICES_DATABASE_URL) $(PY) -m bench.admin
 
 clean:
 	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -exec rm -rf {} +

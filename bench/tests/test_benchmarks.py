@@ -62,3 +62,27 @@ def test_a_section_is_replaced_in_place_and_others_are_kept(tmp_path):
     assert text.startswith("# Benchmarks")
     assert "first" not in text and "second" in text and "load" in text
     assert text.index("second") < text.index("<!-- load:start -->")
+
+
+def test_the_admin_benchmark_renders_every_page(tmp_path):
+    """A few thousand events on SQLite, in a process of its own (the benchmark sets Django up)."""
+    import subprocess
+    import sys
+
+    from tests.liveserver import ROOT
+
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.admin", "--events", "3000", "--rooms", "30"]
+        + ["--database", "sqlite", "--repeat", "1", "--no-write"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    start, end = markers("admin")
+    assert result.stdout.count(start) == 1 and result.stdout.count(end) == 1
+    rows = re.findall(
+        r"^\| [^|]+ \| `(/admin/[^`]+)` \| \d+ \| \d+ \| (\d+) \|$", result.stdout, re.M
+    )
+    assert len(rows) == 8 and {status for _, status in rows} == {"200"}, result.stdout
