@@ -10,6 +10,7 @@ from asgiref.sync import sync_to_async
 from django.contrib.auth.models import User
 from django.test import Client
 
+from eventlog.models import Event
 from rooms import services
 from rooms.models import Room
 from rooms.tests.wsclient import create_room, event_rows
@@ -17,6 +18,7 @@ from rooms.tests.wsclient import create_room, event_rows
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ROOMS = "/admin/rooms/room/"
+EVENTS = "/admin/eventlog/event/"
 PASSWORD = "a long staff password"
 
 
@@ -38,7 +40,7 @@ def csrf(client: Client) -> str:
     return client.cookies["csrftoken"].value
 
 
-def test_no_admin_url_changes_or_deletes_a_room():
+def test_no_admin_url_changes_or_deletes_a_room_or_an_event():
     client = logged_in()
     room_id = services.room_create_sync("Ann", 3).room_id
     before = Room.objects.get(pk=room_id)
@@ -60,6 +62,22 @@ def test_no_admin_url_changes_or_deletes_a_room():
     )
     after = Room.objects.get(pk=room_id)
     assert (after.status, after.version) == (before.status, before.version)
+
+    # Nor any event of its log.
+    event = Event.objects.filter(room_id=room_id).first()
+    log = list(Event.objects.filter(room_id=room_id).values_list("seq", "type", "payload"))
+    page = client.get(f"{EVENTS}{event.id}/change/")
+    assert page.status_code == 200 and b'name="_save"' not in page.content
+    assert client.post(f"{EVENTS}{event.id}/change/", {**token, "type": "x"}).status_code == 403
+    assert client.get(f"{EVENTS}{event.id}/delete/").status_code == 403
+    assert client.post(f"{EVENTS}{event.id}/delete/", {**token, "post": "yes"}).status_code == 403
+    assert client.get(f"{EVENTS}add/").status_code == 403
+    client.post(
+        EVENTS,
+        {**token, "action": "delete_selected", "_selected_action": [event.id], "post": "yes"},
+    )
+    assert b"delete_selected" not in client.get(EVENTS).content
+    assert list(Event.objects.filter(room_id=room_id).values_list("seq", "type", "payload")) == log
 
 
 def test_rooms_are_found_by_a_players_name():
