@@ -9,8 +9,9 @@ from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.decorators import api_view, permission_classes
+from rest_framework.decorators import api_view, permission_classes, renderer_classes
 from rest_framework.permissions import BasePermission
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,6 +24,9 @@ from rooms.services import room_state
 
 from .selectors import event_dict, log_stats, logged_version, replay, room_events
 
+#: Staff read the debug API in a browser too: JSON, or DRF's browsable page (the rest of the
+#: API answers JSON only).
+DEBUG_RENDERERS = [JSONRenderer, BrowsableAPIRenderer]
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 
@@ -86,6 +90,7 @@ def _type_param(request: Request) -> str | None:
 )
 @api_view(["GET"])
 @permission_classes([DebugAccess])
+@renderer_classes(DEBUG_RENDERERS)
 def events(request: Request, room_id: str) -> Response:
     room_id, _ = logged_room(room_id)
     after = _int_param(request, "after", 0)
@@ -125,6 +130,7 @@ class ReplaySerializer(serializers.Serializer):
 )
 @api_view(["GET"])
 @permission_classes([DebugAccess])
+@renderer_classes(DEBUG_RENDERERS)
 def replay_view(request: Request, room_id: str) -> Response:
     room_id, version = logged_room(room_id)
     upto = _int_param(request, "upto", None)
@@ -149,6 +155,7 @@ def replay_view(request: Request, room_id: str) -> Response:
 )
 @api_view(["GET"])
 @permission_classes([DebugAccess])
+@renderer_classes(DEBUG_RENDERERS)
 def live_state(request: Request, room_id: str) -> Response:
     room_id, version = logged_room(room_id)
     if Room.objects.filter(pk=room_id).exists():
@@ -168,5 +175,6 @@ def live_state(request: Request, room_id: str) -> Response:
 @extend_schema(summary="Totals of the event log", responses=OpenApiTypes.OBJECT)
 @api_view(["GET"])
 @permission_classes([DebugAccess])
+@renderer_classes(DEBUG_RENDERERS)
 def stats(request: Request) -> Response:
     return Response(log_stats())

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponseRedirect
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -25,7 +27,26 @@ def _first_message(detail: Any) -> str:
     return str(detail)
 
 
-def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+def _login_first(exc: Exception, context: dict[str, Any]) -> HttpResponseRedirect | None:
+    """A visitor who is not logged in, reading a staff page of the API in a browser (its
+    browsable renderer), is sent to the admin's login form and back."""
+    request = context.get("request")
+    if not isinstance(exc, (exceptions.NotAuthenticated, exceptions.PermissionDenied)):
+        return None
+    if request is None or request.user.is_authenticated:
+        return None
+    renderer = getattr(request, "accepted_renderer", None)
+    if renderer is None or renderer.format != "api":
+        return None
+    return redirect_to_login(request.get_full_path())
+
+
+def api_exception_handler(
+    exc: Exception, context: dict[str, Any]
+) -> Response | HttpResponseRedirect | None:
+    redirect = _login_first(exc, context)
+    if redirect is not None:
+        return redirect
     if isinstance(exc, RoomError):
         return Response({"error": {"code": exc.code, "message": exc.message}}, status=exc.status)
     if isinstance(exc, RuleError):

@@ -129,3 +129,23 @@ def test_the_replay_page_sends_staff_to_the_admin_login_and_back(settings):
     form = anonymous.post(answer["Location"], {"username": "staff", "password": PASSWORD})
     assert form.status_code == 302 and form["Location"] == page
     assert anonymous.get(page).status_code == 200
+
+
+def test_the_debug_api_in_a_browser_sends_staff_to_the_login_and_back(settings):
+    settings.DEBUG = False
+    room_id = services.room_create_sync("Ann", 3).room_id
+    page = f"/api/debug/events/{room_id}/"
+    anonymous = Client()
+    answer = anonymous.get(page, HTTP_ACCEPT="text/html")
+    assert answer.status_code == 302
+    assert answer["Location"] == f"/admin/login/?next={page}"
+    # A program asking for JSON gets the error, not a login page.
+    refused = anonymous.get(page, HTTP_ACCEPT="application/json")
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "not_authenticated"
+
+    User.objects.create_superuser("staff", "staff@example.com", PASSWORD)
+    form = anonymous.post(answer["Location"], {"username": "staff", "password": PASSWORD})
+    assert form.status_code == 302 and form["Location"] == page
+    browsed = anonymous.get(page, HTTP_ACCEPT="text/html")
+    assert browsed.status_code == 200 and b"<html" in browsed.content
+    assert anonymous.get(page, HTTP_ACCEPT="application/json").json()["room_id"] == room_id

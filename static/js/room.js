@@ -15,6 +15,7 @@ let view = null;
 let version = 0;
 let selected = []; // indexes into view.you.hand
 let sending = false;
+let closedByStaff = false; // the room_closed event this page saw said "staff"
 let clockOffset = 0; // server time minus local time, from the Date header of the page
 
 const socket = new ReconnectingSocket(`/ws/rooms/${roomId}/`, {
@@ -107,7 +108,7 @@ function render() {
 function renderStatus(you) {
   const title = $("phase-title");
   const detail = $("phase-detail");
-  title.textContent = view.closed ? "Room closed" : phaseTitle(view.phase);
+  title.textContent = view.closed ? (closedByStaff ? "Room closed by staff" : "Room closed") : phaseTitle(view.phase);
   const round = view.round ? `Round ${view.round} of at most ${view.max_rounds}` : "";
   const mult = view.multiplier > 1 ? ` · counts ×${view.multiplier}` : "";
   const acting = view.to_act.length
@@ -336,6 +337,7 @@ function renderGameOver() {
 function appendLog(events) {
   const log = $("log");
   for (const event of events) {
+    if (event.type === "room_closed") closedByStaff = event.payload.reason === "staff";
     const text = view && describeEvent(view, event);
     if (!text) continue;
     log.prepend(el("li", { "data-seq": event.seq, text }));
