@@ -325,26 +325,31 @@ class Thought:
     command: Command
 
 
-def think_ahead(room_id: str) -> Thought | None:
-    """The move of an ``expert`` bot whose turn it is in the room's cached state, worked out
-    outside the write: its search takes milliseconds, and a write holds the room's lock and
-    its database thread (the only one on SQLite). ``None`` when there is nothing to think
-    about; the write then decides as usual."""
+_THINKING_PHASES = frozenset((Phase.DECLARATION, Phase.TURN))
+
+
+def _expert_to_move(room_id: str) -> tuple[int, GameState, int] | None:
+    """The cached room's version, state and seat when the one seat it waits for is an
+    ``expert`` bot's (cheap: no database, no search), else None."""
     with _cache_lock:
         hit = _cache.get(room_id)
-    if hit is None:
+    if hit is None or hit[1].phase not in _THINKING_PHASES:
         return None
     version, state = hit
     waiting = to_act(state)
-    if len(waiting) != 1 or state.phase not in _THINKING_PHASES:
+    if len(waiting) != 1 or state.seats[waiting[0]].bot != "expert":
         return None
-    seat = waiting[0]
-    if state.seats[seat].bot != "expert":
+    return version, state, waiting[0]
+
+
+def think_ahead(room_id: str) -> Thought | None:
+    """The move of the ``expert`` bot the cached room waits for, worked out outside the write;
+    ``None`` when it waits for no expert (the write then decides as usual)."""
+    expert = _expert_to_move(room_id)
+    if expert is None:
         return None
+    version, state, seat = expert
     return Thought(version, seat, _bot_command(state, seat, version))
-
-
-_THINKING_PHASES = frozenset((Phase.DECLARATION, Phase.TURN))
 
 
 def room_fire_sync(room_id: str, thought: Thought | None = None) -> Written | None:
@@ -540,9 +545,13 @@ def _spawn_fire(room_id: str) -> None:
 
 async def room_fire(room_id: str) -> None:
     """Fire a room's deadline if due; errors are logged, never raised into the event loop. An
-    expert bot thinks first, in a worker thread, outside the write (``think_ahead``)."""
+    expert bot thinks first, in a worker thread, outside the write: its search takes
+    milliseconds, and a write holds the room's lock and its database thread (the only one on
+    SQLite). Any other fire goes straight to the write."""
     try:
-        thought = await asyncio.to_thread(think_ahead, room_id)
+        thought = None
+        if _expert_to_move(room_id) is not None:  # only then is a thread worth its hop
+            thought = await asyncio.to_thread(think_ahead, room_id)
         await publish(await _room_call(room_id, room_fire_sync, thought))
     except Exception:
         log.exception("firing the deadline of room %s failed", room_id)

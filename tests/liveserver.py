@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse, urlunparse
 
+import pytest
+
 from deploy import nginx
 from deploy.cluster import daphne_command
 
@@ -66,6 +68,17 @@ def postgres_database(url: str, prefix: str = "liaptui") -> Iterator[str]:
     finally:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
+
+
+@contextmanager
+def service_env(prefix: str) -> Iterator[dict[str, str]]:
+    """``DATABASE_URL`` of a new PostgreSQL database of the caller's own (dropped afterwards)
+    and ``REDIS_URL``, for servers of the service-backed run; a failure without them."""
+    database_url, redis_url = os.environ.get("DATABASE_URL"), os.environ.get("REDIS_URL")
+    if not (database_url and redis_url and database_url.startswith("postgres")):
+        pytest.fail(f"{prefix} needs DATABASE_URL (PostgreSQL) and REDIS_URL set")
+    with postgres_database(database_url, prefix) as own_url:
+        yield {"DATABASE_URL": own_url, "REDIS_URL": redis_url}
 
 
 class Endpoint:

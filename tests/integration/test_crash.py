@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import time
 
 import pytest
 
-from tests.liveserver import Servers, postgres_database
+from tests.liveserver import Servers, service_env
 
 from .hostile import CALM_SEED
 from .players import Player, connect_ws
@@ -27,12 +26,9 @@ WITHIN_SECONDS = 10.0
 
 @pytest.fixture
 def real_time_servers(tmp_path):
-    database_url, redis_url = os.environ.get("DATABASE_URL"), os.environ.get("REDIS_URL")
-    if not (database_url and redis_url and database_url.startswith("postgres")):
-        pytest.fail("the crash test needs DATABASE_URL (PostgreSQL) and REDIS_URL set")
-    env = {"REDIS_URL": redis_url, "LIAPTUI_TIME_SCALE": "1", "LIAPTUI_IDLE_SECONDS": "60"}
-    with postgres_database(database_url, "liaptui_crash") as own_url:
-        group = Servers(tmp_path, {**env, "DATABASE_URL": own_url})
+    real_time = {"LIAPTUI_TIME_SCALE": "1", "LIAPTUI_IDLE_SECONDS": "60"}
+    with service_env("liaptui_crash") as env:
+        group = Servers(tmp_path, {**env, **real_time})
         try:
             yield group.start(), group.start()
         finally:

@@ -29,7 +29,7 @@ from typing import Any
 import pytest
 from websockets.asyncio.client import ClientConnection
 
-from tests.liveserver import Server, Servers, postgres_database
+from tests.liveserver import Server, Servers, service_env
 
 from .hostile import CALM_SEED, Frame, HostileFrames, answer, check, closed_with, send, ws_connect
 from .players import all_events
@@ -222,20 +222,14 @@ async def test_fuzz_on_sqlite(groups):
 
 @pytest.mark.services
 async def test_fuzz_on_postgresql_and_redis(tmp_path: Path):
-    database_url, redis_url = os.environ.get("DATABASE_URL"), os.environ.get("REDIS_URL")
-    if not (database_url and redis_url and database_url.startswith("postgres")):
-        pytest.fail("the service-backed fuzz needs DATABASE_URL (PostgreSQL) and REDIS_URL set")
-    services = {"DATABASE_URL": "", "REDIS_URL": redis_url}
     with (
-        postgres_database(database_url, "liaptui_fuzz") as fuzz_url,
-        postgres_database(database_url, "liaptui_fuzz_limited") as limited_url,
+        service_env("liaptui_fuzz") as fuzz_env,
+        service_env("liaptui_fuzz_limited") as limited_env,
     ):
         (tmp_path / "fuzz").mkdir()
         (tmp_path / "limited").mkdir()
-        group = Servers(tmp_path / "fuzz", {**FUZZ_ENV, **services, "DATABASE_URL": fuzz_url})
-        limited = Servers(
-            tmp_path / "limited", {**LIMITED_ENV, **services, "DATABASE_URL": limited_url}
-        )
+        group = Servers(tmp_path / "fuzz", {**FUZZ_ENV, **fuzz_env})
+        limited = Servers(tmp_path / "limited", {**LIMITED_ENV, **limited_env})
         try:
             await run_suite(group, limited)
         finally:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.liveserver import ROOT, free_port, http
+from tests.liveserver import ROOT, free_port, http, service_env
 
 VENV = Path(sys.executable).parent.parent
 
@@ -120,10 +120,8 @@ def test_make_cluster_serves_through_nginx_and_stops_on_ctrl_c(tmp_path):
     from deploy.nginx import nginx_binary
 
     assert nginx_binary() is not None, "nginx is missing (apt-get install nginx-light)"
-    from tests.liveserver import postgres_database
-
     port = free_ports(3)
-    with postgres_database(os.environ["DATABASE_URL"], "liaptui_cluster") as database_url:
+    with service_env("liaptui_cluster") as env:
         proc = serve(
             [
                 "make",
@@ -131,8 +129,8 @@ def test_make_cluster_serves_through_nginx_and_stops_on_ctrl_c(tmp_path):
                 "N=2",
                 f"PORT={port}",
                 f"VENV={VENV}",
-                f"SERVICES_DATABASE_URL={database_url}",
-                f"SERVICES_REDIS_URL={os.environ['REDIS_URL']}",
+                f"SERVICES_DATABASE_URL={env['DATABASE_URL']}",
+                f"SERVICES_REDIS_URL={env['REDIS_URL']}",
             ],
             clean_env(),
             f"Open http://127.0.0.1:{port}/",

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,7 +18,7 @@ import pytest
 from websockets.asyncio.client import ClientConnection
 
 from tests.ci import in_ci
-from tests.liveserver import Proxy, Server, Servers, postgres_database
+from tests.liveserver import Proxy, Server, Servers, service_env
 
 from .hostile import CALM_SEED
 from .players import Player, all_events, connect_ws, play_through, settled
@@ -48,11 +47,8 @@ class Deployment:
 @pytest.fixture
 def deployment(tmp_path: Path) -> Iterator[Deployment]:
     require_nginx()
-    database_url, redis_url = os.environ.get("DATABASE_URL"), os.environ.get("REDIS_URL")
-    if not (database_url and redis_url and database_url.startswith("postgres")):
-        pytest.fail("the proxy tests need DATABASE_URL (PostgreSQL) and REDIS_URL set")
-    with postgres_database(database_url, "liaptui_proxy") as own_url:
-        group = Servers(tmp_path, {"DATABASE_URL": own_url, "REDIS_URL": redis_url})
+    with service_env("liaptui_proxy") as env:
+        group = Servers(tmp_path, env)
         proxy = None
         try:
             servers = [group.start(), group.start()]

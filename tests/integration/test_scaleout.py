@@ -10,7 +10,6 @@ REDIS_URL, and fails without them.
 from __future__ import annotations
 
 import asyncio
-import os
 
 import pytest
 
@@ -23,13 +22,10 @@ GAME_SECONDS = 90.0
 @pytest.fixture
 def scaled_servers(tmp_path):
     """Two servers on a database of this test's own (created and dropped here) and Redis."""
-    from tests.liveserver import Servers, postgres_database
+    from tests.liveserver import Servers, service_env
 
-    database_url, redis_url = os.environ.get("DATABASE_URL"), os.environ.get("REDIS_URL")
-    if not (database_url and redis_url and database_url.startswith("postgres")):
-        pytest.fail("the scale-out test needs DATABASE_URL (PostgreSQL) and REDIS_URL set")
-    with postgres_database(database_url, "liaptui_scaleout") as own_url:
-        group = Servers(tmp_path, {"DATABASE_URL": own_url, "REDIS_URL": redis_url})
+    with service_env("liaptui_scaleout") as env:
+        group = Servers(tmp_path, env)
         try:
             yield group.start(), group.start()
         finally:
