@@ -49,9 +49,15 @@ def fill(events: int, rooms: int) -> str:
     """``rooms`` room rows and ``events`` events spread over them; returns one room's id."""
     from eventlog.models import Event
     from rooms.models import Room, RoomStatus
+    from rooms.tokens import ROOM_ID_ALPHABET, ROOM_ID_LENGTH
 
     start = datetime(2026, 1, 1, tzinfo=UTC)
-    ids = [f"R{n:05d}" for n in range(rooms)]
+    # Real room ids (the admin recognises a room id by its shape), one per number.
+    base = len(ROOM_ID_ALPHABET)
+    ids = [
+        "".join(ROOM_ID_ALPHABET[n // base**k % base] for k in range(ROOM_ID_LENGTH))
+        for n in range(rooms)
+    ]
     Room.objects.bulk_create(
         Room(
             id=room_id,

@@ -4,7 +4,6 @@ broadcasts into what their own seat may see (docs/protocol.md)."""
 from __future__ import annotations
 
 import logging
-import re
 import time
 from typing import Any
 from urllib.parse import parse_qs
@@ -32,10 +31,9 @@ from .protocol import (
     parse_version,
 )
 from .selectors import room_list
-from .tokens import ROOM_ID_ALPHABET, ROOM_ID_LENGTH
+from .tokens import is_room_id
 
 log = logging.getLogger(__name__)
-ROOM_ID_RE = re.compile(f"[{ROOM_ID_ALPHABET}]{{{ROOM_ID_LENGTH}}}")
 
 # Close codes (docs/protocol.md). The WebSocket server under daphne lets an application close
 # only with 1000 or 3000-4999: 1009 or 1011 from here would kill the socket instead.
@@ -159,7 +157,7 @@ class RoomConsumer(GuardedConsumer):
         # A resync answers with the room's whole log: a few in a row, then one every 2 s.
         self.resync_limiter = RateLimiter(RESYNC_RATE * settings.LIAPTUI_WS_RATE / 10, RESYNC_BURST)
         await self.accept()
-        known = ROOM_ID_RE.fullmatch(self.room_id) is not None
+        known = is_room_id(self.room_id)
         if not known or not await db_async(Room.objects.filter(pk=self.room_id).exists)():
             shown = self.room_id if known else self.room_id[:16]
             await self.send_error(None, "room_not_found", f"There is no room {shown!r}.")
