@@ -75,7 +75,7 @@ def instant_rooms(settings):
     settings.LIAPTUI_WS_RATE = 10_000
     settings.LIAPTUI_WS_BURST = 10_000
     if not os.environ.get("REDIS_URL"):
-        settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+        settings.CHANNEL_LAYERS = {"default": {"BACKEND": "rooms.layers.SingleProcessChannelLayer"}}
     # Each test has an event loop of its own; channels keeps one layer per process, and the
     # Redis layer's locks and pools belong to the loop that made them: a fresh layer per test.
     channel_layers.backends.clear()

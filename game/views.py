@@ -119,12 +119,28 @@ def seat_view(state: GameState, seat: int | None) -> dict[str, Any]:
     """The table as ``seat`` sees it (``None``: a spectator, who sees no hand)."""
     waiting_on = to_act(state)
     view = _common_view(state, waiting_on)
+    view.update(_seat_part(state, seat, waiting_on))
+    return view
+
+
+def public_view(state: GameState) -> dict[str, Any]:
+    """The part of every seat's view that is the same for all of them (and for spectators):
+    ``seat_view(state, seat) == {**public_view(state), **seat_part(state, seat)}``. The room
+    service builds it once per room version and shares it between sockets, so nobody may
+    change it."""
+    return _common_view(state, to_act(state))
+
+
+def seat_part(state: GameState, seat: int | None) -> dict[str, Any]:
+    """The part of ``seat``'s view that is its own: its hand and what it may do."""
+    return _seat_part(state, seat, to_act(state))
+
+
+def _seat_part(state: GameState, seat: int | None, waiting_on: list[int]) -> dict[str, Any]:
     you = None
     if seat is not None:
         you = {"seat": seat, "hand": list(state.seats[seat].hand)}
-    view["you"] = you
-    view["legal"] = _legal(state, seat, waiting_on)
-    return view
+    return {"you": you, "legal": _legal(state, seat, waiting_on)}
 
 
 def bot_view(state: GameState, seat: int, history: bool = False) -> dict[str, Any]:

@@ -33,10 +33,11 @@ LIAPTUI_DB_THREADS    int >= 1: threads for the room service's database work, ea
                       connection; a room always uses the same one. Default 1 on SQLite (one
                       writer at a time: more threads only wait on its lock), 4 otherwise.
 LIAPTUI_PRESENCE_HEARTBEAT  float > 0: every this many seconds a process marks the sockets it
-                      really holds as alive. Default 2.
+                      really holds as alive. Default 3.
 LIAPTUI_PRESENCE_TTL  float: a socket not marked alive for this long is gone (its process died
                       or it was left behind), and its seat is away. At least twice the heartbeat.
                       Default 6.
+LIAPTUI_ROOM_CACHE    int >= 1: rooms each process keeps cached (least recently used go). 5000.
 LIAPTUI_IDLE_SECONDS  float >= 0: how long a connected human may take before a bot moves for
                       them once (scaled by LIAPTUI_TIME_SCALE like every delay); 0 = wait
                       forever. Default 60.
@@ -233,7 +234,7 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "rooms.layers.SingleProcessChannelLayer"}}
 
 # --- Auth, i18n, static ---------------------------------------------------------------------------
 
@@ -348,7 +349,7 @@ LIAPTUI_ABANDON_AFTER = 600.0  # close rooms with no human connected, or finishe
 LIAPTUI_SWEEP_INTERVAL = 1.0  # how often each process looks for overdue deadlines (0 = never)
 # Each process marks the sockets it holds as alive every HEARTBEAT seconds; a socket not marked
 # for TTL seconds is gone (its process died, or it was left behind) and its seat is away.
-LIAPTUI_PRESENCE_HEARTBEAT = env_float("LIAPTUI_PRESENCE_HEARTBEAT", 2.0)
+LIAPTUI_PRESENCE_HEARTBEAT = env_float("LIAPTUI_PRESENCE_HEARTBEAT", 3.0)
 LIAPTUI_PRESENCE_TTL = env_float("LIAPTUI_PRESENCE_TTL", 6.0)
 if LIAPTUI_PRESENCE_HEARTBEAT <= 0 or LIAPTUI_PRESENCE_TTL < 2 * LIAPTUI_PRESENCE_HEARTBEAT:
     raise ImproperlyConfigured(
@@ -357,4 +358,8 @@ if LIAPTUI_PRESENCE_HEARTBEAT <= 0 or LIAPTUI_PRESENCE_TTL < 2 * LIAPTUI_PRESENC
     )
 # Per-connection WebSocket rate limit: messages per second, and the burst allowed.
 LIAPTUI_WS_RATE = env_float("LIAPTUI_WS_RATE", 10.0)
+# How many rooms each process keeps in its repository's cache (the least recently used go).
+LIAPTUI_ROOM_CACHE = env_int("LIAPTUI_ROOM_CACHE", 5000)
+if LIAPTUI_ROOM_CACHE < 1:
+    raise ImproperlyConfigured(f"LIAPTUI_ROOM_CACHE must be >= 1, got {LIAPTUI_ROOM_CACHE}")
 LIAPTUI_WS_BURST = env_float("LIAPTUI_WS_BURST", 30.0)

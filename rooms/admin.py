@@ -117,6 +117,5 @@ class RoomAdmin(admin.ModelAdmin):
             except RoomError as error:
                 self.message_user(request, f"{room_id}: {error.message}", messages.ERROR)
                 continue
-            services.publish_sync(written)
             closed += written is not None and bool(written.events)
         self.message_user(request, f"Closed {closed} room(s).", messages.SUCCESS)

@@ -21,10 +21,11 @@ from game.engine import BOT_STRATEGIES, DEFAULT_BOT
 from . import services
 from .consumers import session_key
 from .errors import RoomError
+from .lobby import lobby_list
 from .origins import SameSiteWrites
 from .readiness import readiness
 from .rest_input import StrictIntegerField
-from .selectors import room_detail, room_list
+from .selectors import room_detail
 
 #: The parts ``/api/ready/`` checks, as its messages name them.
 NAMES = {"database": "database", "channel_layer": "channel layer (Redis)"}
@@ -101,6 +102,7 @@ class RoomSummarySerializer(serializers.Serializer):
     host_seat = serializers.IntegerField(allow_null=True)
     host = serializers.CharField(allow_null=True)
     players = serializers.IntegerField()
+    listed = serializers.BooleanField(help_text="shown in the lobby's list")
     seats = serializers.ListField(child=serializers.DictField())
     created_at = serializers.DateTimeField()
 
@@ -108,7 +110,6 @@ class RoomSummarySerializer(serializers.Serializer):
 def _granted(request: Request, written: services.Written) -> Response:
     """The seat's token goes to the caller and into its session (for the browser UI)."""
     request.session[session_key(written.room_id)] = written.token
-    services.publish_sync(written)
     body = {"room_id": written.room_id, "seat": written.seat, "token": written.token}
     return Response(body, status=status.HTTP_201_CREATED)
 
@@ -162,7 +163,7 @@ def ready(request: Request) -> Response:
 @permission_classes([SameSiteWrites])
 def rooms(request: Request) -> Response:
     if request.method == "GET":
-        return Response(room_list())
+        return Response(lobby_list())
     body = CreateRoomSerializer(data=request.data)
     body.is_valid(raise_exception=True)
     seed = body.validated_data.get("seed")

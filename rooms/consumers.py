@@ -15,11 +15,12 @@ from django.conf import settings
 from eventlog.selectors import event_dict, room_events
 from game.errors import RuleError
 from game.state import Event
-from game.views import public_event, seat_view
+from game.views import public_event
 
 from . import services
 from .db import db_async
 from .errors import RoomError
+from .lobby import LOBBY_GROUP, client_message, lobby_list
 from .metrics import server_metrics
 from .models import Room
 from .protocol import (
@@ -30,7 +31,6 @@ from .protocol import (
     parse_action,
     parse_version,
 )
-from .selectors import room_list
 from .tokens import is_room_id
 
 log = logging.getLogger(__name__)
@@ -122,22 +122,33 @@ class NoSuchSocket(AsyncJsonWebsocketConsumer):
 
 
 class LobbyConsumer(GuardedConsumer):
-    """``/ws/lobby/``: the list of open and running rooms, on connect and on every change."""
+    """``/ws/lobby/``: the list of listed rooms on connect, then each room that changes."""
+
+    watching = False
 
     async def connect(self) -> None:
-        await self.channel_layer.group_add(services.LOBBY_GROUP, self.channel_name)
+        await self.channel_layer.group_add(LOBBY_GROUP, self.channel_name)
+        services.lobby_watchers.opened()
+        self.watching = True
         await self.accept()
-        rooms = await db_async(room_list)()
+        rooms = await db_async(lobby_list)()
         await self.send_json({"type": "rooms", "rooms": rooms})
 
     async def release(self) -> None:
-        await self.channel_layer.group_discard(services.LOBBY_GROUP, self.channel_name)
+        if self.watching:
+            services.lobby_watchers.closed()
+        await self.channel_layer.group_discard(LOBBY_GROUP, self.channel_name)
 
     async def receive_frame(self, text: str | None) -> None:
         # Whatever the frame (binary, not JSON, too deep): the lobby only sends.
         await self.send_error(None, "read_only", "The lobby only sends.")
 
+    async def lobby_room(self, message: dict[str, Any]) -> None:
+        await self.send_json(client_message(message["room"]))
+
     async def lobby_rooms(self, message: dict[str, Any]) -> None:
+        """The whole list, as a process of the previous version still sends it during a
+        rolling restart (clients take it as on connect)."""
         await self.send_json({"type": "rooms", "rooms": message["rooms"]})
 
 
@@ -283,29 +294,30 @@ class RoomConsumer(GuardedConsumer):
             await self.send_json(update)
 
     async def _update(self, since: int | None, broadcast: dict[str, Any] | None) -> dict[str, Any]:
-        events: list[dict[str, Any]] | None = None
-        deadline = None
+        """The update after ``since``: from a broadcast that follows it, folded onto the
+        process's cached state without a query when it can be, else read from the database."""
+        repository = services.repository
         state = None
         if broadcast is not None:
-            state = services.cached_state(self.room_id, broadcast["version"])
-            first = broadcast["events"][0]["seq"] if broadcast["events"] else None
-            if state is not None and since is not None and first == since + 1:
-                events, deadline, version = (
-                    broadcast["events"],
-                    broadcast["deadline"],
-                    broadcast["version"],
-                )
-        if events is None or state is None:
+            events = broadcast["events"]
+            first = events[0]["seq"] if events else None
+            if since is not None and first == since + 1:
+                state = repository.fold(self.room_id, broadcast["version"], events)
+        if state is not None:
+            version, deadline = broadcast["version"], broadcast["deadline"]
+        else:
             state, version, events, deadline = await db_async(self._load, self.room_id)(since)
+        view = repository.view(self.room_id, version, state, self.seat)
+        view["deadline"] = deadline
         return {
             "type": "update",
             "version": version,
             "events": [self._public(e) for e in events],
-            "view": {**seat_view(state, self.seat), "deadline": deadline},
+            "view": view,
         }
 
     def _load(self, since: int | None) -> tuple[Any, int, list[dict[str, Any]], str | None]:
-        room = Room.objects.get(pk=self.room_id)
+        room = Room.objects.only("version", "deadline_at").get(pk=self.room_id)
         state, version = services.room_state(self.room_id, room.version)
         rows = []
         if since is not None:

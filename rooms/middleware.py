@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from . import services
+from .sweeper import ensure_sweeper
 
 
 def sweep_from_the_start() -> None:
@@ -17,7 +17,7 @@ def sweep_from_the_start() -> None:
     if reactor is None or reactor.running:
         return
     # Startup triggers run before the asyncio loop does: start from the loop's first turn.
-    reactor.callWhenRunning(reactor.callLater, 0, services.ensure_sweeper)
+    reactor.callWhenRunning(reactor.callLater, 0, ensure_sweeper)
 
 
 class SweeperMiddleware:
@@ -29,5 +29,5 @@ class SweeperMiddleware:
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
         if scope["type"] in ("http", "websocket"):
-            services.ensure_sweeper()
+            ensure_sweeper()
         return await self.app(scope, receive, send)

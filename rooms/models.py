@@ -22,6 +22,7 @@ class Room(models.Model):
     version = models.PositiveIntegerField(default=0, help_text="seq of the room's last event")
     seed = models.BigIntegerField(null=True, blank=True, help_text="requested seed, if any")
     summary = models.JSONField(default=dict, help_text="public summary for the lobby")
+    listed = models.BooleanField(default=False, help_text="shown in the lobby's list")
     # The next thing the service must do on its own, and when (null: nothing pending).
     deadline_at = models.DateTimeField(null=True, blank=True, db_index=True)
     deadline_action = models.JSONField(null=True, blank=True)
@@ -37,6 +38,7 @@ class Room(models.Model):
 
     class Meta:
         ordering = ("-created_at",)
+        indexes = [models.Index(fields=["listed", "-created_at"], name="room_lobby_list")]
 
     def __str__(self) -> str:
         return f"{self.id} ({self.status})"

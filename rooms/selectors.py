@@ -1,50 +1,12 @@
-"""Reads of rooms: summaries for the lobby, seats by token."""
+"""Reads of rooms: one room's details, seats by token (the lobby's reads are in ``lobby``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from game.state import GameState
-
 from .errors import RoomError
-from .models import Room, RoomStatus, SeatToken
+from .models import Room, SeatToken
 from .tokens import hash_token
-
-LISTED_STATUSES = (RoomStatus.WAITING, RoomStatus.PLAYING)
-
-
-def room_status(state: GameState) -> str:
-    if state.closed:
-        return RoomStatus.CLOSED
-    if state.phase == "waiting":
-        return RoomStatus.WAITING
-    if state.phase == "game_over":
-        return RoomStatus.FINISHED
-    return RoomStatus.PLAYING
-
-
-def room_summary(state: GameState) -> dict[str, Any]:
-    """What anyone may know of a room from the lobby."""
-    host = state.seats[state.host_seat].name if state.host_seat is not None else None
-    return {
-        "room_id": state.room_id,
-        "status": room_status(state),
-        "phase": state.phase.value,
-        "round": state.round,
-        "host_seat": state.host_seat,
-        "host": host,
-        "players": sum(1 for s in state.seats if s.taken),
-        "seats": [
-            {"seat": i, "name": s.name, "is_bot": s.is_bot, "connected": s.connected}
-            for i, s in enumerate(state.seats)
-        ],
-    }
-
-
-def room_list() -> list[dict[str, Any]]:
-    """Open and running rooms, newest first."""
-    rows = Room.objects.filter(status__in=LISTED_STATUSES).order_by("-created_at")
-    return [{**room.summary, "created_at": room.created_at.isoformat()} for room in rows[:200]]
 
 
 def room_get(room_id: str) -> Room:

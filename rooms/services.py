@@ -1,13 +1,14 @@
-"""The room service: the only writer of rooms (docs/architecture.md).
+"""The room service: the commands that change rooms (docs/architecture.md).
 
-Every change of a room goes through ``_write``: in one transaction it locks the room row, brings
-the process's cached state up to the row's version from the event log, asks the engine what the
-command means, appends the events with the next sequence numbers, and moves the row's version,
-status, summary and deadline. After the commit the events are broadcast to the room's group and
-the deadline is scheduled. Consumers and REST views call the functions below and nothing else.
+Every change of a room goes through the process's ``RoomRepository`` (``repository.write``):
+in one transaction it locks the room row, brings the cached state up to the row's version,
+asks the engine what the command means, appends the events and moves the row. When the
+transaction commits, the repository hands the write to the ``Broadcaster``, which sends it to
+the room's sockets and the lobby and sets the room's next deadline on this process's
+``RoomClock``. Consumers, REST views, the admin and the sweeper call the functions below.
 
 The synchronous ``*_sync`` functions do the database work (called through ``db.db_async`` from
-async code, in the service's database thread); the async ones add the broadcast and the timers.
+async code, in the room's database thread); the async ones run them there.
 """
 
 from __future__ import annotations
@@ -16,220 +17,74 @@ import asyncio
 import contextlib
 import logging
 import secrets
-import threading
-import time
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
+from typing import Any, NamedTuple
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from eventlog.models import Event as EventRow
-from eventlog.selectors import event_dict, replay
-from eventlog.services import event_append
 from game.autoplay import bot_command
 from game.engine import DEFAULT_BOT, execute, to_act
 from game.errors import RuleError
 from game.expert import Budget
-from game.state import Command, Event, GameState, Phase
+from game.state import Command, GameState
 
+from .broadcast import Broadcaster, room_group, update_message
+from .clock import RoomClock
 from .db import db_async
 from .errors import RoomError
 from .live import live_sockets
-from .metrics import server_metrics
-from .models import Presence, Room, RoomStatus, SeatToken
-from .selectors import room_list, room_summary, seat_for_token
-from .timers import next_deadline, scaled
+from .lobby import LOBBY_GROUP, LobbyWatchers
+from .models import Presence, Room, SeatToken
+from .repository import Conflict, RoomRepository, Written
+from .selectors import seat_for_token
+from .timers import scaled
 from .tokens import hash_token, new_room_id, new_token
 
 log = logging.getLogger(__name__)
 
 #: This server process; presence rows carry it so that a dead process's sockets can be dropped.
 PROCESS_ID = uuid.uuid4().hex
-LOBBY_GROUP = "lobby"
 MAX_BOTS = 3
-_PAUSE_EVENTS = frozenset(("phase_change", "hands_dealt"))
-
-
-def room_group(room_id: str) -> str:
-    return f"room.{room_id}"
+#: A bot's move is worked out outside the write, from the cached state; when another write
+#: came first, it is worked out again from the newer state, at most this many times, then
+#: decided inside the write.
+THINK_ATTEMPTS = 3
 
 
 def timings() -> dict[str, float]:
     return scaled(settings.LIAPTUI_TIMINGS, settings.LIAPTUI_TIME_SCALE)
 
 
-# --------------------------------------------------------------------------- the cache
+# The process's room machinery: objects that own all of its state.
+lobby_watchers = LobbyWatchers()
+repository = RoomRepository(timings, cache_size=settings.LIAPTUI_ROOM_CACHE)
 
 
-_cache: dict[str, tuple[int, GameState]] = {}
-_cache_lock = threading.Lock()
+async def _fire_from_clock(room_id: str, version: int, action: dict[str, Any] | None) -> None:
+    await room_fire(room_id, expected=(version, action))
 
 
-def cached_state(room_id: str, version: int) -> GameState | None:
-    """The cached state of a room if the cache holds exactly ``version`` (no database)."""
-    hit = _cache.get(room_id)
-    return hit[1] if hit is not None and hit[0] == version else None
+clock = RoomClock(_fire_from_clock)
+broadcaster = Broadcaster(clock, lobby_watchers)
+repository.on_saved = broadcaster.saved
 
 
 def room_state(room_id: str, version: int | None = None) -> tuple[GameState, int]:
-    """A room's state at its current version (or ``version``): the cached aggregate, caught up
-    with the log when another process wrote since, or a full replay when not cached."""
-    if version is None:
-        version = Room.objects.values_list("version", flat=True).get(pk=room_id)
-    with _cache_lock:
-        hit = _cache.get(room_id)
-    if hit is not None and hit[0] == version:
-        return hit[1], version
-    if hit is not None and hit[0] < version:
-        state, last = replay(room_id, upto=version, state=hit[1], after=hit[0])
-    else:
-        state, last = replay(room_id, upto=version)
-    _cache_put(room_id, last, state)
-    return state, last
+    """A room's state at its current version (or ``version``), through the repository."""
+    return repository.load(room_id, version)
 
 
-def _cache_put(room_id: str, version: int, state: GameState) -> None:
-    """Keep the newest state of a room; a closed room is never written again: forget it."""
-    with _cache_lock:
-        hit = _cache.get(room_id)
-        if hit is not None and hit[0] > version:
-            return
-        if state.closed:
-            _cache.pop(room_id, None)
-        else:
-            _cache[room_id] = (version, state)
+def cached_state(room_id: str, version: int) -> GameState | None:
+    return repository.cached(room_id, version)
 
 
 def cache_clear() -> None:
     """Forget every cached room (tests use it to prove a room is rebuilt from its log)."""
-    with _cache_lock:
-        _cache.clear()
-
-
-# --------------------------------------------------------------------------- writing
-
-
-@dataclass
-class Written:
-    """What one write changed, for the broadcast after the commit."""
-
-    room_id: str
-    version: int
-    state: GameState
-    events: list[dict[str, Any]] = field(default_factory=list)
-    deadline_at: datetime | None = None
-    summary_changed: bool = False
-    freed: list[dict[str, Any]] = field(default_factory=list)
-    seat: int | None = None
-    token: str | None = None
-
-
-def _phases(start: Phase, events: list[Event]) -> list[str]:
-    """The phase after each event: it changes only at ``phase_change``."""
-    phases, phase = [], start.value
-    for event in events:
-        if event.type == "phase_change":
-            phase = event.payload["phase"]
-        phases.append(phase)
-    return phases
-
-
-#: The row's fields a write moves (``save`` writes these only).
-_COMMITTED_FIELDS = (
-    "version",
-    "status",
-    "summary",
-    "pause_since",
-    "due_since",
-    "deadline_at",
-    "deadline_action",
-    "empty_since",
-    "finished_at",
-    "updated_at",
-)
-
-
-def _commit(room: Room, old: GameState, events: list[Event], new: GameState) -> Written:
-    """Append ``events`` and move the room row; inside the caller's transaction."""
-    now = timezone.now()
-    rows = event_append(room.id, room.version, events, _phases(old.phase, events), now)
-    summary = room_summary(new)
-    room.version += len(events)
-    room.status = summary["status"]
-    if any(e.type in _PAUSE_EVENTS for e in events):
-        room.pause_since = now
-    # An awaited seat's clock starts when it becomes due; leaving and coming back does not
-    # restart it (a player could otherwise hold the table forever), so a player who goes away
-    # after the bot's thinking time is played for at once (docs/rules.md §6).
-    if to_act(new) != to_act(old) or room.pause_since == now:
-        room.due_since = now
-    upcoming = None
-    if room.status == RoomStatus.PLAYING:
-        upcoming = next_deadline(
-            new, pause_since=room.pause_since, due_since=room.due_since, timings=timings()
-        )
-    room.deadline_at, room.deadline_action = upcoming if upcoming else (None, None)
-    changed = summary != room.summary
-    room.summary = summary
-    anyone_here = any(s.is_human and s.connected for s in new.seats)
-    room.empty_since = None if anyone_here else (room.empty_since or now)
-    if room.status == RoomStatus.FINISHED and room.finished_at is None:
-        room.finished_at = now
-    room.save(update_fields=_COMMITTED_FIELDS)
-    written_count = len(rows)
-    transaction.on_commit(lambda: server_metrics.events_written.inc(written_count))
-    freed = [e.payload for e in events if e.type == "seat_freed"]
-    for payload in freed:
-        SeatToken.objects.filter(room=room, seat=payload["seat"]).delete()
-        Presence.objects.filter(room=room, seat=payload["seat"]).delete()
-    return Written(
-        room_id=room.id,
-        version=room.version,
-        state=new,
-        events=[event_dict(row) for row in rows],
-        deadline_at=room.deadline_at,
-        summary_changed=changed,
-        freed=freed,
-    )
-
-
-CommandMaker = Callable[[GameState, Room], "Command | None"]
-
-
-def _write(room_id: str, make: CommandMaker) -> Written | None:
-    """Run the command ``make`` returns for the room's current state, as one write.
-
-    ``make`` may return None (nothing to do: no write). A ``RuleError`` rolls everything back.
-    """
-    with transaction.atomic():
-        try:
-            room = Room.objects.select_for_update().get(pk=room_id)
-        except Room.DoesNotExist:
-            raise RoomError("room_not_found", f"There is no room {room_id!r}.") from None
-        old, _ = room_state(room_id, room.version)
-        command = make(old, room)
-        if command is None:
-            return None
-        events, state = execute(old, command)
-        if not events:
-            return Written(room_id=room_id, version=room.version, state=old)
-        written = _commit(room, old, events, state)
-        _cache_on_commit(room_id, written.version, state)
-    return written
-
-
-def _cache_on_commit(room_id: str, version: int, state: GameState) -> None:
-    """Cache the new state once the outermost transaction commits: a rolled-back write must
-    not leave a state that never happened in the cache."""
-    transaction.on_commit(lambda: _cache_put(room_id, version, state))
+    repository.forget()
 
 
 def _now_ts() -> float:
@@ -270,9 +125,8 @@ def room_create_sync(
             args = {"seat": seat, "strategy": bot_strategy}
             more, state = execute(state, Command("add_bot", 0, args))
             events += more
-        written = _commit(room, GameState(), events, state)
+        written = repository.create(room, events, state)
         written.seat, written.token = 0, _issue_token(room.id, 0)
-        _cache_on_commit(room.id, written.version, state)
     return written
 
 
@@ -283,7 +137,7 @@ def room_join_sync(room_id: str, player_name: Any) -> Written:
         return Command("join", None, {"name": player_name})
 
     with transaction.atomic():
-        written = _write(room_id, make)
+        written = repository.write(room_id, make)
         assert written is not None
         seat = next(e["payload"]["seat"] for e in written.events if e["type"] == "seat_taken")
         written.seat = seat
@@ -300,7 +154,7 @@ def room_act_sync(room_id: str, seat: int | None, action: str, args: dict[str, A
             command_args["seed"] = room.seed if room.seed is not None else secrets.randbits(63)
         return Command(action, seat, command_args, at=_now_ts())
 
-    written = _write(room_id, make)
+    written = repository.write(room_id, make)
     assert written is not None
     return written
 
@@ -316,46 +170,39 @@ def _bot_command(state: GameState, seat: int, version: int) -> Command:
     return command
 
 
-@dataclass(frozen=True)
-class Thought:
-    """A bot move worked out before the write, for the room at ``version``."""
+class Thought(NamedTuple):
+    """A bot's move worked out outside the write, for the room at ``version``."""
 
     version: int
     seat: int
     command: Command
 
 
-_THINKING_PHASES = frozenset((Phase.DECLARATION, Phase.TURN))
+class Rethink(Conflict):
+    """The room's deadline is a bot's move, and no move was worked out for this version and
+    seat: work it out (outside the write) and fire again."""
+
+    def __init__(self, version: int, seat: int) -> None:
+        super().__init__(f"a move for seat {seat} at version {version}")
+        self.version, self.seat = version, seat
 
 
-def _expert_to_move(room_id: str) -> tuple[int, GameState, int] | None:
-    """The cached room's version, state and seat when the one seat it waits for is an
-    ``expert`` bot's (cheap: no database, no search), else None."""
-    with _cache_lock:
-        hit = _cache.get(room_id)
-    if hit is None or hit[1].phase not in _THINKING_PHASES:
+def think(room_id: str, version: int, seat: int) -> Thought | None:
+    """The bot's move for ``seat`` of the cached room at ``version`` (no lock, no database);
+    None when the cache holds another version, or the seat has nothing to do."""
+    state = repository.cached(room_id, version)
+    if state is None or seat not in to_act(state):
         return None
-    version, state = hit
-    waiting = to_act(state)
-    if len(waiting) != 1 or state.seats[waiting[0]].bot != "expert":
-        return None
-    return version, state, waiting[0]
-
-
-def think_ahead(room_id: str) -> Thought | None:
-    """The move of the ``expert`` bot the cached room waits for, worked out outside the write;
-    ``None`` when it waits for no expert (the write then decides as usual)."""
-    expert = _expert_to_move(room_id)
-    if expert is None:
-        return None
-    version, state, seat = expert
     return Thought(version, seat, _bot_command(state, seat, version))
 
 
-def room_fire_sync(room_id: str, thought: Thought | None = None) -> Written | None:
+def room_fire_sync(
+    room_id: str, thought: Thought | None = None, *, decide: bool = True, skip_locked: bool = False
+) -> Written | None:
     """Do what the room's deadline asks, if it is due (idempotent: a deadline that moved or was
-    already done is left alone). A bot's move comes from ``thought`` when it was worked out for
-    the room's current version and the same seat (it is then the move the bot would make now)."""
+    already done is left alone). A bot's move is ``thought`` when it was worked out for the
+    room's current version and the same seat (it is then the move the bot would make now);
+    otherwise ``Rethink`` is raised, or, with ``decide``, the move is decided here."""
 
     def make(state: GameState, room: Room) -> Command | None:
         now = timezone.now()
@@ -366,12 +213,14 @@ def room_fire_sync(room_id: str, thought: Thought | None = None) -> Written | No
             seat = action["seat"]
             if thought is not None and (thought.version, thought.seat) == (room.version, seat):
                 command = thought.command
-            else:
+            elif decide:
                 command = _bot_command(state, seat, room.version)
+            else:
+                raise Rethink(room.version, seat)
             return command._replace(at=now.timestamp())
         return Command(action["kind"], None, at=now.timestamp())
 
-    return _write(room_id, make)
+    return repository.write(room_id, make, skip_locked=skip_locked)
 
 
 def room_close_sync(
@@ -389,7 +238,7 @@ def room_close_sync(
                 return None
         return Command("close", None, {"reason": reason})
 
-    return _write(room_id, make)
+    return repository.write(room_id, make)
 
 
 def presence_add_sync(room_id: str, token: str, channel_name: str) -> tuple[int, Written | None]:
@@ -417,7 +266,7 @@ def presence_mark_sync(room_id: str, seat: int, channel_name: str) -> Written | 
             return None
         return Command("connect", seat, at=_now_ts())
 
-    return _write(room_id, make)
+    return repository.write(room_id, make)
 
 
 def presence_remove_sync(room_id: str, seat: int, channel_name: str) -> Written | None:
@@ -433,126 +282,68 @@ def presence_remove_sync(room_id: str, seat: int, channel_name: str) -> Written 
             return None
         return Command("disconnect", seat, at=_now_ts())
 
-    return _write(room_id, make)
-
-
-def presence_touch_sync(channel_names: list[str]) -> list[str]:
-    """The heartbeat: mark the presence rows of the sockets this process really holds as seen
-    now. Returns those of ``channel_names`` that have no row (it expired while the socket
-    lived: a stalled process), for the caller to record again."""
-    touched = Presence.objects.filter(channel_name__in=channel_names)
-    if touched.update(seen_at=timezone.now()) == len(channel_names):
-        return []
-    have = set(touched.values_list("channel_name", flat=True))
-    return [name for name in channel_names if name not in have]
+    return repository.write(room_id, make)
 
 
 # --------------------------------------------------------------------------- async side
 
 
-_timers: dict[str, tuple[int, asyncio.TimerHandle]] = {}
-_tasks: set[asyncio.Task[Any]] = set()
-# While ``shutdown`` drains the running fires, their writes schedule nothing new.
-_stopping = False
-_running = 0  # room calls in progress: ``shutdown`` waits for them too
-
-
-async def _room_call(room_id: str, fn: Callable[..., Any], *args: Any) -> Any:
+async def _room_call(room_id: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
     """``fn(room_id, *args)`` in the room's database thread, which runs one room's calls one at a
     time and in order (between processes, the row lock does)."""
-    global _running
-    _running += 1
-    try:
-        return await db_async(fn, room_id)(room_id, *args)
-    finally:
-        _running -= 1
+    broadcaster.bind(asyncio.get_running_loop())
+    return await clock.calling(db_async(fn, room_id)(room_id, *args, **kwargs))
 
 
-async def publish(written: Written | None, rooms: list[dict[str, Any]] | None = None) -> None:
-    """Broadcast a write to the room (and the lobby when its summary changed), then schedule
-    its deadline in this process. ``rooms`` is the lobby list when the caller read it already."""
-    if written is None or not written.events:
-        return
-    _schedule(written.room_id, written.version, written.deadline_at)
-    try:
-        await _broadcast(written, rooms)
-    except Exception:
-        # The write is committed: a failed broadcast must not turn it into an error. Clients
-        # catch up at their next update (or resync); the deadline is scheduled already.
-        log.exception("broadcasting version %s of room %s failed", written.version, written.room_id)
+async def publish(written: Written | None) -> None:
+    """Broadcast a write now (it is broadcast on commit anyway, once: awaiting this makes sure
+    it went out before the caller goes on)."""
+    await broadcaster.publish(written)
 
 
-def update_message(written: Written) -> dict[str, Any]:
-    """The ``room.update`` a write broadcasts to the room's consumers."""
-    return {
-        "type": "room.update",
-        "version": written.version,
-        "events": written.events,
-        "deadline": written.deadline_at.isoformat() if written.deadline_at else None,
-    }
+def _needs_thread(room_id: str, version: int, seat: int) -> bool:
+    state = repository.cached(room_id, version)
+    return state is not None and state.seats[seat].bot == "expert"
 
 
-async def _broadcast(written: Written, rooms: list[dict[str, Any]] | None) -> None:
-    layer = get_channel_layer()
-    group = room_group(written.room_id)
-    await layer.group_send(group, update_message(written))
-    for freed in written.freed:
-        await layer.group_send(group, {"type": "room.removed", **freed})
-    if written.summary_changed:
-        if rooms is None:
-            rooms = await db_async(room_list)()
-        await layer.group_send(LOBBY_GROUP, {"type": "lobby.rooms", "rooms": rooms})
+async def _thought(room_id: str, version: int, seat: int) -> Thought | None:
+    """The bot's move for ``seat`` at ``version``, worked out outside any write: an expert's
+    search (milliseconds of CPU) in a worker thread, the other bots' choice right here."""
+    if _needs_thread(room_id, version, seat):
+        return await asyncio.to_thread(think, room_id, version, seat)
+    return think(room_id, version, seat)
 
 
-def publish_sync(written: Written | None) -> None:
-    """``publish`` from synchronous code (REST views). The lobby list is read here, in the
-    caller's thread and connection, not through ``database_sync_to_async`` (which would close
-    the caller's connection around its call)."""
-    if written is None or not written.events:
-        return
-    try:
-        rooms = room_list() if written.summary_changed else None
-    except Exception:
-        log.exception("reading the lobby list failed")
-        rooms = None
-    async_to_sync(publish)(written, rooms)
+async def room_fire(
+    room_id: str,
+    expected: tuple[int, dict[str, Any] | None] | None = None,
+    *,
+    skip_locked: bool = False,
+) -> None:
+    """Fire a room's deadline if due; errors are logged, never raised into the event loop.
 
-
-def _schedule(room_id: str, version: int, at: datetime | None) -> None:
-    """Replace the room's local timer with the deadline of ``version``, unless a newer write of
-    the room already scheduled its own (broadcasts may finish out of order)."""
-    if _stopping:
-        return
-    old = _timers.get(room_id)
-    if old is not None:
-        if old[0] > version:
-            return
-        old[1].cancel()
-        del _timers[room_id]
-    if at is None:
-        return
-    loop = asyncio.get_running_loop()
-    delay = max(0.0, (at - timezone.now()).total_seconds())
-    _timers[room_id] = (version, loop.call_later(delay, _spawn_fire, room_id))
-
-
-def _spawn_fire(room_id: str) -> None:
-    _timers.pop(room_id, None)
-    task = asyncio.ensure_future(room_fire(room_id))
-    _tasks.add(task)
-    task.add_done_callback(_tasks.discard)
-
-
-async def room_fire(room_id: str) -> None:
-    """Fire a room's deadline if due; errors are logged, never raised into the event loop. An
-    expert bot thinks first, in a worker thread, outside the write: its search takes
-    milliseconds, and a write holds the room's lock and its database thread (the only one on
-    SQLite). Any other fire goes straight to the write."""
+    A bot's move is worked out before the write, from the cached state, and submitted for that
+    version: ``expected`` is the version and action this process's timer was set for, so the
+    bot usually thinks before the first attempt. When another write came first, it thinks
+    again from the newer state; after ``THINK_ATTEMPTS`` the write decides itself."""
     try:
         thought = None
-        if _expert_to_move(room_id) is not None:  # only then is a thread worth its hop
-            thought = await asyncio.to_thread(think_ahead, room_id)
-        await publish(await _room_call(room_id, room_fire_sync, thought))
+        if expected is not None and expected[1] and expected[1]["kind"] == "bot":
+            thought = await _thought(room_id, expected[0], expected[1]["seat"])
+        for attempt in range(THINK_ATTEMPTS + 1):
+            try:
+                written = await _room_call(
+                    room_id,
+                    room_fire_sync,
+                    thought,
+                    decide=attempt == THINK_ATTEMPTS,
+                    skip_locked=skip_locked,
+                )
+            except Rethink as rethink:
+                thought = await _thought(room_id, rethink.version, rethink.seat)
+                continue
+            await publish(written)
+            return
     except Exception:
         log.exception("firing the deadline of room %s failed", room_id)
 
@@ -587,63 +378,6 @@ async def socket_closed(room_id: str | None, seat: int | None, channel_name: str
             await room_disconnect(room_id, seat, channel_name)
 
 
-async def shutdown() -> None:
-    """Stop this process's timers and wait until no fire or other room call is running (the
-    tests call it after closing their sockets).
-
-    Fires and calls still running when it starts schedule nothing new, so a game of bots does
-    not go on playing behind it. The deadlines stay on the room rows: any process's sweeper
-    fires them later. The service works again once this returns."""
-    global _stopping
-    _stopping = True
-    try:
-        for _, handle in _timers.values():
-            handle.cancel()
-        _timers.clear()
-        while _tasks or _running:
-            if _tasks:
-                await asyncio.wait(list(_tasks))  # unlike gather, never cancels them
-            else:
-                await asyncio.sleep(0.005)
-    finally:
-        _stopping = False
-
-
-# --------------------------------------------------------------------------- sweeping
-
-
-def _due_rooms_sync() -> list[str]:
-    now = timezone.now()
-    return list(
-        Room.objects.filter(deadline_at__lte=now)
-        .exclude(status=RoomStatus.CLOSED)
-        .values_list("id", flat=True)[:100]
-    )
-
-
-def _single_process() -> bool:
-    """With the in-memory channel layer only one server process can exist."""
-    return "InMemoryChannelLayer" in settings.CHANNEL_LAYERS["default"]["BACKEND"]
-
-
-def _stale_presences_sync() -> list[tuple[str, int, str]]:
-    """Sockets nobody marked alive for ``LIAPTUI_PRESENCE_TTL`` (their process died, or they
-    were left behind); with a single process, every socket of an earlier process is gone at
-    once (a restart)."""
-    limit = timezone.now() - timedelta(seconds=settings.LIAPTUI_PRESENCE_TTL)
-    stale = Q(seen_at__lt=limit)
-    if _single_process():
-        stale |= ~Q(process=PROCESS_ID)
-    return list(Presence.objects.filter(stale).values_list("room_id", "seat", "channel_name"))
-
-
-async def presence_beat() -> None:
-    """Mark this process's live sockets as seen, and record again any whose row expired."""
-    sockets = live_sockets.snapshot()
-    for channel in await db_async(presence_touch_sync)(list(sockets)):
-        await presence_mark_again(channel, *sockets[channel])
-
-
 async def presence_mark_again(channel: str, room_id: str, seat: int) -> None:
     """Record the presence of a live socket of this process again (its row expired)."""
     if not live_sockets.holds(channel):  # it closed meanwhile
@@ -655,76 +389,37 @@ async def presence_mark_again(channel: str, room_id: str, seat: int) -> None:
         live_sockets.discard(channel)
 
 
-def _abandon_limit() -> datetime:
-    return timezone.now() - timedelta(seconds=settings.LIAPTUI_ABANDON_AFTER)
+async def room_close(room_id: str, reason: str, idle_before: datetime | None = None) -> None:
+    await publish(await _room_call(room_id, room_close_sync, reason, idle_before))
 
 
-def _abandoned_rooms_sync() -> list[tuple[str, str]]:
-    limit = _abandon_limit()
-    open_rooms = Room.objects.exclude(status=RoomStatus.CLOSED)
-    finished = open_rooms.filter(finished_at__lt=limit).values_list("id", flat=True)
-    empty = open_rooms.filter(empty_since__lt=limit).values_list("id", flat=True)
-    return [(r, "finished") for r in finished] + [(r, "abandoned") for r in empty]
-
-
-async def sweep_once() -> None:
-    """Mark this process's sockets alive (every ``LIAPTUI_PRESENCE_HEARTBEAT`` s), drop
-    sockets nobody marked for ``LIAPTUI_PRESENCE_TTL`` s, fire overdue deadlines (of any
-    process), close rooms nobody is in. Safe to run in every process at once."""
-    if live_sockets.beat_due(time.monotonic(), settings.LIAPTUI_PRESENCE_HEARTBEAT):
-        await presence_beat()
-    for room_id, seat, channel in await db_async(_stale_presences_sync)():
-        if live_sockets.holds(channel):  # ours, and open: this process was slow, not dead
-            await presence_mark_again(channel, room_id, seat)
-        else:
-            await room_disconnect(room_id, seat, channel)
-    for room_id in await db_async(_due_rooms_sync)():
-        await room_fire(room_id)
-    for room_id, reason in await db_async(_abandoned_rooms_sync)():
-        await publish(await _room_call(room_id, room_close_sync, reason, _abandon_limit()))
-
-
-_sweeper: asyncio.Task[None] | None = None
-
-
-async def _sweep_forever(interval: float) -> None:
-    while True:
-        try:
-            await sweep_once()
-        except Exception:
-            log.exception("room sweep failed")
-        await asyncio.sleep(interval)
-
-
-def ensure_sweeper() -> None:
-    """Start this process's sweeper on the running loop, once (idempotent). The ASGI
-    application calls it on every connection, so the first request after a start or restart
-    brings the rooms of the log back to life."""
-    global _sweeper
-    interval = settings.LIAPTUI_SWEEP_INTERVAL
-    if interval <= 0:
-        return
-    if _sweeper is None or _sweeper.done() or _sweeper.get_loop() is not asyncio.get_running_loop():
-        _sweeper = asyncio.ensure_future(_sweep_forever(interval))
+async def shutdown() -> None:
+    """Stop this process's timers and wait until no fire, broadcast or other room call is
+    running (the tests call it after closing their sockets). The service works again once
+    this returns."""
+    await clock.shutdown(broadcaster.drain)
 
 
 __all__ = [
+    "LOBBY_GROUP",
     "RoomError",
     "RuleError",
     "Written",
+    "broadcaster",
     "cache_clear",
     "cached_state",
-    "ensure_sweeper",
+    "clock",
     "publish",
-    "publish_sync",
+    "repository",
     "room_act",
+    "room_close",
     "room_connect",
     "room_create_sync",
     "room_disconnect",
     "room_fire",
+    "room_group",
     "room_join_sync",
     "room_state",
     "shutdown",
-    "sweep_once",
     "update_message",
 ]

@@ -525,7 +525,9 @@ def test_a_refused_move_in_a_running_game_changes_nothing():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("failing", ["room_summary", "_issue_token"])
+@pytest.mark.parametrize(
+    "failing", ["rooms.repository.room_summary", "rooms.services._issue_token"]
+)
 def test_a_failure_after_the_append_rolls_the_events_back(monkeypatch, failing):
     """The append and the room row move together: if anything fails after the events were
     inserted (the lobby summary, the seat token), none of them stays."""
@@ -536,7 +538,7 @@ def test_a_failure_after_the_append_rolls_the_events_back(monkeypatch, failing):
     def boom(*args):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(services, failing, boom)
+    monkeypatch.setattr(failing, boom)
     with pytest.raises(RuntimeError):
         services.room_join_sync(room_id, "Bob")
     monkeypatch.undo()

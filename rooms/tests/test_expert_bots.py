@@ -14,7 +14,7 @@ from game.expert import Budget
 from game.state import Phase
 from game.views import bot_view, legal
 from rooms import services
-from rooms.services import Thought, room_act_sync, room_create_sync, room_fire_sync, think_ahead
+from rooms.services import Rethink, Thought, room_act_sync, room_create_sync, room_fire_sync, think
 from rooms.tests.wsclient import create_room, event_rows, game_over
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -77,7 +77,7 @@ def _expert_to_act() -> tuple[str, int, int, list[int]]:
 
 def test_a_thought_is_used_for_its_own_version_only():
     room_id, version, seat, allowed = _expert_to_act()
-    thought = think_ahead(room_id)
+    thought = think(room_id, version, seat)
     assert thought is not None and (thought.version, thought.seat) == (version, seat)
     real = thought.command.args["value"]
     forged = next(v for v in allowed if v != real)
@@ -90,7 +90,7 @@ def test_a_thought_is_used_for_its_own_version_only():
 
     # Made for this version and seat: used as it is (the write does not think again).
     room_id, version, seat, allowed = _expert_to_act()
-    thought = think_ahead(room_id)
+    thought = think(room_id, version, seat)
     assert thought is not None
     forged = next(v for v in allowed if v != thought.command.args["value"])
     forged_thought = Thought(version, seat, thought.command._replace(args={"value": forged}))
@@ -99,12 +99,24 @@ def test_a_thought_is_used_for_its_own_version_only():
     assert declared[0]["payload"] == {"seat": seat, "value": forged}
 
 
-def test_nothing_to_think_about_when_no_expert_is_to_act():
-    room_id = room_create_sync("Ann", 3).room_id  # three smart bots
-    room_act_sync(room_id, 0, "start_game", {})
-    for _ in range(20):
-        assert think_ahead(room_id) is None
-        room_fire_sync(room_id)
+def test_a_write_without_a_thought_for_its_version_asks_for_one_and_changes_nothing():
+    room_id, version, seat, _ = _expert_to_act()
+    with pytest.raises(Rethink) as asked:
+        room_fire_sync(room_id, None, decide=False)
+    assert (asked.value.version, asked.value.seat) == (version, seat)
+    assert services.room_state(room_id)[1] == version
+    # A thought for another seat is no answer either.
+    other = think(room_id, version, seat)._replace(seat=(seat % 3) + 1)
+    with pytest.raises(Rethink):
+        room_fire_sync(room_id, other, decide=False)
+    assert services.room_state(room_id)[1] == version
+
+
+def test_nothing_to_think_about_for_a_seat_that_is_not_to_act():
+    room_id, version, seat, _ = _expert_to_act()
+    idle = next(s for s in (1, 2, 3) if s != seat)
+    assert think(room_id, version, idle) is None
+    assert think(room_id, version - 1, seat) is None  # the cache holds another version
 
 
 def test_a_player_who_is_away_is_played_by_smart():

@@ -356,17 +356,29 @@ def test_join_with_a_bad_body(client):
 # --------------------------------------------------------------------------- list, detail, health
 
 
-def test_list_shows_waiting_and_playing_rooms_but_not_closed_ones(client):
-    waiting = created_room(client, "W")["room_id"]
+def test_list_shows_waiting_and_playing_rooms_but_not_closed_or_deserted_ones(client):
+    created = created_room(client, "W")
+    waiting = created["room_id"]
+    services.presence_add_sync(waiting, created["token"], "w-socket")  # W is at the table
     playing = created_room(client, "P", bots=3)["room_id"]
     start(playing)
     closed = created_room(client, "C")["room_id"]
     services.room_close_sync(closed, "test")
+    # A waiting room whose human left (her socket closed) is no use to anyone: not listed.
+    created = created_room(client, "D")
+    deserted = created["room_id"]
+    services.presence_add_sync(deserted, created["token"], "d-socket")
+    services.presence_remove_sync(deserted, created["seat"], "d-socket")
 
     response = client.get("/api/rooms/")
     assert response.status_code == 200
     listed = {r["room_id"]: r for r in response.json()}
     assert set(listed) == {waiting, playing}
+    assert all(r["listed"] for r in listed.values())
+    # The deserted room stays joinable by its code.
+    assert detail(client, deserted)["listed"] is False
+    joined = post(client, f"/api/rooms/{deserted}/join/", {"player_name": "E"})
+    assert joined.status_code == 201, joined.content
     assert listed[waiting]["status"] == "waiting"
     assert listed[waiting]["phase"] == "waiting"
     assert listed[playing]["status"] == "playing"

@@ -13,6 +13,7 @@ from game.engine import execute
 from game.state import Command, GameState
 from rooms import services
 from rooms.models import Room, RoomStatus
+from rooms.sweeper import sweep_once
 from rooms.timers import bot_delay, next_deadline
 
 #: The default timings of docs/rules.md §6, unscaled.
@@ -107,7 +108,7 @@ async def test_sweeper_closes_abandoned_and_finished_rooms(settings):
     recent = await database_sync_to_async(services.room_create_sync)("Bea", 0)
     long_ago = timezone.now() - timedelta(seconds=settings.LIAPTUI_ABANDON_AFTER + 5)
     await database_sync_to_async(Room.objects.filter(pk=empty.room_id).update)(empty_since=long_ago)
-    await services.sweep_once()
+    await sweep_once()
     closed = await database_sync_to_async(Room.objects.get)(pk=empty.room_id)
     kept = await database_sync_to_async(Room.objects.get)(pk=recent.room_id)
     assert closed.status == RoomStatus.CLOSED
@@ -123,7 +124,7 @@ async def test_sweeper_fires_overdue_deadlines_of_rooms_this_process_never_sched
     # Written and not published: no local timer exists, as if another process had died.
     await database_sync_to_async(services.room_act_sync)(created.room_id, 0, "start_game", {})
     before = (await database_sync_to_async(Room.objects.get)(pk=created.room_id)).version
-    await services.sweep_once()
+    await sweep_once()
     after = (await database_sync_to_async(Room.objects.get)(pk=created.room_id)).version
     assert after > before
     await services.shutdown()
@@ -161,7 +162,7 @@ async def test_shutdown_stops_a_game_of_bots_that_plays_on_its_own(ws):
     assert await version() > left + 40, "the bots did not play on their own"
     await services.shutdown()
     stopped = await version()
-    assert not services._timers and not services._tasks
+    assert services.clock.idle()
     await asyncio.sleep(0.3)
     assert await version() == stopped
     room = await database_sync_to_async(Room.objects.get)(pk=created.room_id)

@@ -1,50 +1,46 @@
-"""The lobby WebSocket: the list of open and running rooms on connect and on every change."""
+"""The lobby WebSocket: the listed rooms on connect, then one message per room that changes."""
 
 from __future__ import annotations
 
 import pytest
 
-from rooms import services
 from rooms.tests.wsclient import create_room
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def listed(message: dict, room_id: str) -> dict | None:
+def in_list(message: dict, room_id: str) -> dict | None:
     assert message["type"] == "rooms", message
     return next((r for r in message["rooms"] if r["room_id"] == room_id), None)
 
 
+def changed(message: dict, room_id: str) -> dict:
+    assert message == {"type": "room", "room": message.get("room")}, message
+    assert message["room"]["room_id"] == room_id
+    return message["room"]
+
+
 async def test_lobby_lists_rooms_and_follows_their_changes(ws):
     lobby = await ws.lobby()
-    first = lobby.messages[0]
-    assert first == {"type": "rooms", "rooms": []}
+    assert lobby.messages[0] == {"type": "rooms", "rooms": []}
 
-    # A room created (as the REST view does: write, then publish) appears.
+    # A room appears once a human sits at it (its creator's socket opens).
     created = await create_room("Ann", 2)
-    await services.publish(created)
-    room = listed(await lobby.receive(), created.room_id)
-    assert room is not None
-    assert room["status"] == "waiting" and room["players"] == 3 and room["host"] == "Ann"
-    assert room["seats"][0] == {"seat": 0, "name": "Ann", "is_bot": False, "connected": False}
-
-    # Ann connects: her seat shows connected.
     ann = await ws.seat(created)
-    room = listed(await lobby.receive(), created.room_id)
-    assert room["seats"][0]["connected"] is True
+    room = changed(await lobby.receive(), created.room_id)
+    assert room["status"] == "waiting" and room["players"] == 3 and room["host"] == "Ann"
+    assert room["listed"] is True and room["created_at"]
+    assert room["seats"][0] == {"seat": 0, "name": "Ann", "is_bot": False, "connected": True}
 
-    # The host adds a bot: four players.
+    # The host adds a bot: four players (one room, not the list again).
     await ann.ok("add_bot", seat=3)
-    room = listed(await lobby.receive(), created.room_id)
+    room = changed(await lobby.receive(), created.room_id)
     assert room["players"] == 4 and room["seats"][3]["is_bot"] is True
 
     # The game starts: the room is running.
     await ann.ok("start_game")
-    room = listed(
-        await lobby.receive_until(lambda m: listed(m, created.room_id)["status"] == "playing"),
-        created.room_id,
-    )
-    assert room["round"] == 1
+    message = await lobby.receive_until(lambda m: m["room"]["status"] == "playing")
+    assert changed(message, created.room_id)["round"] == 1
 
     # The lobby only sends.
     await lobby.send({"type": "ping"})
@@ -53,15 +49,42 @@ async def test_lobby_lists_rooms_and_follows_their_changes(ws):
 
     # A second lobby socket gets the current list on connect.
     other = await ws.lobby()
-    assert listed(other.messages[0], created.room_id) is not None
+    assert in_list(other.messages[0], created.room_id)["status"] == "playing"
 
 
 async def test_lobby_drops_a_room_that_closes(ws):
     created = await create_room("Ann", 0)
     ann = await ws.seat(created)
     lobby = await ws.lobby()
-    assert listed(lobby.messages[0], created.room_id) is not None
+    assert in_list(lobby.messages[0], created.room_id) is not None
     # The last human leaves a waiting room: the room closes and leaves the list.
     await ann.ok("leave")
-    message = await lobby.receive_until(lambda m: listed(m, created.room_id) is None)
-    assert message["rooms"] == []
+    message = await lobby.receive_until(lambda m: m["type"] == "room_removed")
+    assert message == {"type": "room_removed", "room_id": created.room_id}
+    assert in_list((await ws.lobby()).messages[0], created.room_id) is None
+
+
+async def test_a_waiting_room_whose_humans_all_left_leaves_the_list_at_once(ws):
+    created = await create_room("Ann", 3)
+    ann = await ws.seat(created)
+    lobby = await ws.lobby()
+    assert in_list(lobby.messages[0], created.room_id)["players"] == 4
+    # Ann closes her tab: the room is still open, but no longer listed.
+    await ann.close()
+    message = await lobby.receive_until(lambda m: m["type"] == "room_removed")
+    assert message["room_id"] == created.room_id
+    assert in_list((await ws.lobby()).messages[0], created.room_id) is None
+    # She comes back (by the room's link or code): listed again.
+    await ws.seat(created)
+    message = await lobby.receive_until(lambda m: m["type"] == "room")
+    assert changed(message, created.room_id)["seats"][0]["connected"] is True
+
+
+async def test_the_whole_list_from_a_process_of_the_previous_version_is_passed_on(ws):
+    """During a rolling restart a process of the previous version sends the whole list."""
+    from channels.layers import get_channel_layer
+
+    lobby = await ws.lobby()
+    room = {"room_id": "K7M2QX", "status": "waiting", "listed": True, "seats": []}
+    await get_channel_layer().group_send("lobby", {"type": "lobby.rooms", "rooms": [room]})
+    assert await lobby.receive() == {"type": "rooms", "rooms": [room]}

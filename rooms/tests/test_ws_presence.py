@@ -14,6 +14,7 @@ import pytest
 from channels.db import database_sync_to_async
 
 from rooms.models import Presence
+from rooms.sweeper import sweep_once
 from rooms.tests.wsclient import (
     GAME_TIMEOUT,
     WEAK_SEED,
@@ -260,7 +261,7 @@ async def test_a_row_no_socket_holds_expires_and_its_seat_goes_away(ws, settings
 
     await database_sync_to_async(_age_every_presence)(settings.LIAPTUI_PRESENCE_TTL + 1)
     live_sockets.last_beat = None  # a heartbeat is due
-    await services.sweep_once()
+    await sweep_once()
 
     assert await _connected(created.room_id) == [True, False, False, False]
     channels = await database_sync_to_async(
@@ -286,7 +287,7 @@ async def test_a_live_socket_whose_row_expired_is_recorded_again(ws, settings):
     assert await _connected(created.room_id) == [False, True, False, False]
 
     live_sockets.last_beat = None
-    await services.sweep_once()
+    await sweep_once()
 
     assert await _connected(created.room_id) == [True, True, False, False]
     assert await _presences(created.room_id) == 2
@@ -296,7 +297,6 @@ async def test_a_freed_seats_socket_leaves_no_trace(ws, settings):
     """The host frees Bob's seat: Bob's socket is closed (4000) and leaves this process's live
     sockets, so no heartbeat marks it again; Cat, who takes the seat without a socket, is not
     shown connected."""
-    from rooms import services
     from rooms.live import live_sockets
 
     created = await create_room("Ann", 0)
@@ -314,14 +314,13 @@ async def test_a_freed_seats_socket_leaves_no_trace(ws, settings):
 
     await database_sync_to_async(_age_every_presence)(settings.LIAPTUI_PRESENCE_TTL + 1)
     live_sockets.last_beat = None
-    await services.sweep_once()
+    await sweep_once()
     assert await _connected(created.room_id) == [True, False, False, False]
 
 
 async def test_a_slow_process_does_not_drop_its_own_live_sockets(ws, settings):
     """This process's own rows look stale (it was too slow to beat in time), but it still holds
     the sockets: the sweep marks them again instead of making the seats away."""
-    from rooms import services
     from rooms.live import live_sockets
 
     created = await create_room("Ann", 0)
@@ -329,7 +328,7 @@ async def test_a_slow_process_does_not_drop_its_own_live_sockets(ws, settings):
     channel = await _channel(created.room_id, 0)
     await database_sync_to_async(_age_every_presence)(settings.LIAPTUI_PRESENCE_TTL + 1)
     live_sockets.last_beat = time.monotonic()  # no heartbeat due: only the stale check
-    await services.sweep_once()
+    await sweep_once()
     assert await _connected(created.room_id) == [True, False, False, False]
     assert live_sockets.holds(channel)
     assert await _channel(created.room_id, 0) == channel

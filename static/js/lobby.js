@@ -65,13 +65,25 @@ function roomItem(room) {
   );
 }
 
-function showRooms(rooms) {
-  list.replaceChildren(...rooms.map(roomItem));
-  document.getElementById("no-rooms").hidden = rooms.length > 0;
+// The listed rooms by id, newest first: the whole list on connect, then one room per change.
+let rooms = new Map();
+
+function showRooms() {
+  const shown = [...rooms.values()].sort((a, b) => b.created_at.localeCompare(a.created_at));
+  list.replaceChildren(...shown.map(roomItem));
+  document.getElementById("no-rooms").hidden = shown.length > 0;
+}
+
+function lobbyMessage(message) {
+  if (message.type === "rooms") rooms = new Map(message.rooms.map((room) => [room.room_id, room]));
+  else if (message.type === "room") rooms.set(message.room.room_id, message.room);
+  else if (message.type === "room_removed") rooms.delete(message.room_id);
+  else return;
+  showRooms();
 }
 
 new ReconnectingSocket("/ws/lobby/", {
-  onMessage: (message) => message.type === "rooms" && showRooms(message.rooms),
+  onMessage: lobbyMessage,
   onStatus: (state, seconds) => {
     status.textContent = { open: "live", connecting: "connecting…", reconnecting: "reconnecting…", lost: `connection lost, retrying in ${seconds}s`, closed: "disconnected" }[state];
   },

@@ -3,11 +3,13 @@ free port of 127.0.0.1, all on one SQLite file of the test's own, stopped when t
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from tests.liveserver import Servers
+from tests.liveserver import Server, Servers, service_env
 
 
 @pytest.fixture
@@ -17,3 +19,17 @@ def servers(tmp_path: Path):
         yield group
     finally:
         group.stop_all()
+
+
+@contextmanager
+def two_processes(
+    tmp_path: Path, prefix: str, env: dict[str, str] | None = None
+) -> Iterator[tuple[Server, Server]]:
+    """Two daphne processes on a PostgreSQL database of their own (created and dropped here)
+    and Redis: the service-backed tests' scale-out."""
+    with service_env(prefix) as services:
+        group = Servers(tmp_path, {**services, **(env or {})})
+        try:
+            yield group.start(), group.start()
+        finally:
+            group.stop_all()

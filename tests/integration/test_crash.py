@@ -14,8 +14,7 @@ import time
 
 import pytest
 
-from tests.liveserver import Servers, service_env
-
+from .conftest import two_processes
 from .hostile import CALM_SEED
 from .players import Player, connect_ws
 
@@ -27,12 +26,8 @@ WITHIN_SECONDS = 10.0
 @pytest.fixture
 def real_time_servers(tmp_path):
     real_time = {"LIAPTUI_TIME_SCALE": "1", "LIAPTUI_IDLE_SECONDS": "60"}
-    with service_env("liaptui_crash") as env:
-        group = Servers(tmp_path, {**env, **real_time})
-        try:
-            yield group.start(), group.start()
-        finally:
-            group.stop_all()
+    with two_processes(tmp_path, "liaptui_crash", real_time) as servers:
+        yield servers
 
 
 async def test_a_killed_process_s_seats_are_played_by_bots_within_10_s(real_time_servers):

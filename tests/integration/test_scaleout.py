@@ -13,6 +13,7 @@ import asyncio
 
 import pytest
 
+from .conftest import two_processes
 from .players import Player, all_events, connect_ws, settled
 
 pytestmark = pytest.mark.services
@@ -22,14 +23,8 @@ GAME_SECONDS = 90.0
 @pytest.fixture
 def scaled_servers(tmp_path):
     """Two servers on a database of this test's own (created and dropped here) and Redis."""
-    from tests.liveserver import Servers, service_env
-
-    with service_env("liaptui_scaleout") as env:
-        group = Servers(tmp_path, env)
-        try:
-            yield group.start(), group.start()
-        finally:
-            group.stop_all()
+    with two_processes(tmp_path, "liaptui_scaleout") as servers:
+        yield servers
 
 
 async def test_players_on_two_processes_play_one_game(scaled_servers):

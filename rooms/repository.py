@@ -1,0 +1,316 @@
+"""The room repository: one per process, the only way to load and save a room
+(docs/architecture.md).
+
+It owns
+
+- **loading**: a bounded LRU cache of room states. A state is caught up from the log when
+  another process wrote since (only the missing events are read), or from the events a
+  broadcast carries, without any query, when they follow the cached version;
+- **saving**: one write is one transaction that locks the room's row, runs the engine on the
+  cached state, appends the events and moves the row; the new state enters the cache and the
+  broadcast is handed to ``on_saved`` when the transaction commits (so no caller can forget
+  it, and a rolled-back write leaves nothing behind);
+- **views**: the public part of a room's view is built once per room version and shared by
+  every socket of the room; each socket adds only its seat's hand and what it may do.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from eventlog.selectors import event_dict, replay
+from eventlog.services import event_append
+from game.engine import apply, execute, to_act
+from game.state import Command, Event, GameState, Phase
+from game.views import public_view, seat_part
+
+from .errors import RoomError
+from .lobby import lobby_entry, room_summary
+from .metrics import server_metrics
+from .models import Presence, Room, RoomStatus, SeatToken
+from .timers import next_deadline
+
+#: A write's new anchors of the timers start at these events (a pause begins).
+PAUSE_EVENTS = frozenset(("phase_change", "hands_dealt"))
+#: The row's timer anchors: a write reads them and moves them.
+ANCHOR_FIELDS = (
+    "pause_since",
+    "due_since",
+    "deadline_at",
+    "deadline_action",
+    "empty_since",
+    "finished_at",
+)
+#: The row's fields a write reads: the ``summary`` is not among them (the old one is rebuilt
+#: from the cached state, which is cheaper than decoding it).
+ROW_FIELDS = ("id", "version", "status", "seed", *ANCHOR_FIELDS, "created_at")
+#: The row's fields a write moves.
+SAVED_FIELDS = ("version", "status", "summary", "listed", *ANCHOR_FIELDS, "updated_at")
+
+
+@dataclass
+class Written:
+    """What one write changed: for the broadcast after the commit, and for the caller."""
+
+    room_id: str
+    version: int
+    state: GameState
+    events: list[dict[str, Any]] = field(default_factory=list)
+    deadline_at: datetime | None = None
+    deadline_action: dict[str, Any] | None = None
+    #: The room's new lobby entry, when its summary changed.
+    lobby: dict[str, Any] | None = None
+    freed: list[dict[str, Any]] = field(default_factory=list)
+    seat: int | None = None
+    token: str | None = None
+    published: bool = False
+
+    @property
+    def summary_changed(self) -> bool:
+        return self.lobby is not None
+
+
+class Conflict(Exception):
+    """A write was made for a version of the room that is no longer its current one."""
+
+
+class StateCache:
+    """The newest known state of each recently used room, at most ``size`` of them (the least
+    recently used goes first). Used from the database threads and the event loop: locked."""
+
+    def __init__(self, size: int) -> None:
+        self.size = max(1, size)
+        self._states: OrderedDict[str, tuple[int, GameState]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, room_id: str) -> tuple[int, GameState] | None:
+        with self._lock:
+            hit = self._states.get(room_id)
+            if hit is not None:
+                self._states.move_to_end(room_id)
+            return hit
+
+    def put(self, room_id: str, version: int, state: GameState) -> None:
+        """Keep the newest state of a room; a closed room is never written again: forget it."""
+        with self._lock:
+            hit = self._states.get(room_id)
+            if hit is not None and hit[0] > version:
+                return
+            if state.closed:
+                self._states.pop(room_id, None)
+                return
+            self._states[room_id] = (version, state)
+            self._states.move_to_end(room_id)
+            while len(self._states) > self.size:
+                self._states.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._states.clear()
+
+    def __len__(self) -> int:
+        return len(self._states)
+
+
+class SharedViews:
+    """The public part of the view of recent room versions (``game.views.public_view``):
+    every socket of a room reads the same one. Built on the event loop only."""
+
+    def __init__(self, size: int) -> None:
+        self.size = max(1, size)
+        self._views: OrderedDict[tuple[str, int], dict[str, Any]] = OrderedDict()
+
+    def get(self, room_id: str, version: int, state: GameState) -> dict[str, Any]:
+        key = (room_id, version)
+        view = self._views.get(key)
+        if view is None:
+            view = self._views[key] = public_view(state)
+            while len(self._views) > self.size:
+                self._views.popitem(last=False)
+        return view
+
+    def clear(self) -> None:
+        self._views.clear()
+
+
+def _phases(start: Phase, events: list[Event]) -> list[str]:
+    """The phase after each event: it changes only at ``phase_change``."""
+    phases, phase = [], start.value
+    for event in events:
+        if event.type == "phase_change":
+            phase = event.payload["phase"]
+        phases.append(phase)
+    return phases
+
+
+#: What a write asks the engine for, given the room's state and locked row (None: nothing).
+CommandMaker = Callable[[GameState, Room], "Command | None"]
+
+
+class RoomRepository:
+    """Loads, caches, catches up and saves this process's rooms."""
+
+    def __init__(
+        self,
+        timings: Callable[[], dict[str, float]],
+        cache_size: int = 5000,
+        on_saved: Callable[[Written], None] | None = None,
+    ) -> None:
+        self.timings = timings
+        self.states = StateCache(cache_size)
+        self.views = SharedViews(4 * cache_size)
+        #: Called with every committed write (the process's broadcaster).
+        self.on_saved = on_saved
+
+    # ------------------------------------------------------------------ loading
+
+    def cached(self, room_id: str, version: int) -> GameState | None:
+        """The cached state of a room if the cache holds exactly ``version`` (no database)."""
+        hit = self.states.get(room_id)
+        return hit[1] if hit is not None and hit[0] == version else None
+
+    def snapshot(self, room_id: str) -> tuple[int, GameState] | None:
+        """The newest cached version and state of a room (no database)."""
+        return self.states.get(room_id)
+
+    def load(self, room_id: str, version: int | None = None) -> tuple[GameState, int]:
+        """A room's state at its current version (or ``version``): the cached state, caught
+        up with the log when another process wrote since, or a full replay when not cached."""
+        if version is None:
+            version = Room.objects.values_list("version", flat=True).get(pk=room_id)
+        hit = self.states.get(room_id)
+        if hit is not None and hit[0] == version:
+            return hit[1], version
+        if hit is not None and hit[0] < version:
+            state, last = replay(room_id, upto=version, state=hit[1], after=hit[0])
+        else:
+            state, last = replay(room_id, upto=version)
+        self.states.put(room_id, last, state)
+        return state, last
+
+    def fold(self, room_id: str, version: int, events: list[dict[str, Any]]) -> GameState | None:
+        """The state at ``version``, from the cache or by folding a broadcast's ``events`` onto
+        the cached state they follow; None when they do not follow it (no query)."""
+        hit = self.states.get(room_id)
+        if hit is None:
+            return None
+        cached_version, state = hit
+        if cached_version == version:
+            return state
+        if not events or events[-1]["seq"] != version or cached_version > version:
+            return None
+        ahead = [e for e in events if e["seq"] > cached_version]
+        if not ahead or ahead[0]["seq"] != cached_version + 1:
+            return None
+        for row in ahead:
+            state = apply(state, Event(row["type"], row["payload"], row["actor"]))
+        self.states.put(room_id, version, state)
+        return state
+
+    def forget(self) -> None:
+        """Forget every cached room (tests use it to prove a room is rebuilt from its log)."""
+        self.states.clear()
+        self.views.clear()
+
+    # ------------------------------------------------------------------ views
+
+    def view(
+        self, room_id: str, version: int, state: GameState, seat: int | None
+    ) -> dict[str, Any]:
+        """``seat_view(state, seat)`` for the room at ``version``, its public part shared."""
+        return {**self.views.get(room_id, version, state), **seat_part(state, seat)}
+
+    # ------------------------------------------------------------------ saving
+
+    def write(
+        self, room_id: str, make: CommandMaker, *, skip_locked: bool = False
+    ) -> Written | None:
+        """Run the command ``make`` returns for the room's current state, as one write.
+
+        ``make`` may return None (nothing to do: no write). A ``RuleError`` or ``Conflict``
+        rolls everything back. With ``skip_locked`` (PostgreSQL), a room whose row another
+        writer holds is left alone (None) instead of waited for."""
+        with transaction.atomic():
+            rows = Room.objects.select_for_update(skip_locked=skip_locked).only(*ROW_FIELDS)
+            room = rows.filter(pk=room_id).first()
+            if room is None:
+                if skip_locked:
+                    return None
+                raise RoomError("room_not_found", f"There is no room {room_id!r}.")
+            old, _ = self.load(room_id, room.version)
+            command = make(old, room)
+            if command is None:
+                return None
+            events, state = execute(old, command)
+            if not events:
+                return Written(room_id=room_id, version=room.version, state=old)
+            return self.save(room, old, events, state)
+
+    def create(self, room: Room, events: list[Event], state: GameState) -> Written:
+        """Save the first events of a new ``room`` (inside the caller's transaction)."""
+        return self.save(room, GameState(), events, state)
+
+    def save(self, room: Room, old: GameState, events: list[Event], new: GameState) -> Written:
+        """Append ``events`` and move the room row, inside the caller's transaction; the cache
+        and the broadcast follow when it commits."""
+        now = timezone.now()
+        rows = event_append(room.id, room.version, events, _phases(old.phase, events), now)
+        summary = room_summary(new)
+        room.version += len(events)
+        room.status = summary["status"]
+        room.summary = summary
+        room.listed = summary["listed"]
+        if any(e.type in PAUSE_EVENTS for e in events):
+            room.pause_since = now
+        # An awaited seat's clock starts when it becomes due; leaving and coming back does not
+        # restart it (a player could otherwise hold the table forever), so a player who goes
+        # away after the bot's thinking time is played for at once (docs/rules.md §6).
+        if to_act(new) != to_act(old) or room.pause_since == now:
+            room.due_since = now
+        upcoming = None
+        if room.status == RoomStatus.PLAYING:
+            upcoming = next_deadline(
+                new, pause_since=room.pause_since, due_since=room.due_since, timings=self.timings()
+            )
+        room.deadline_at, room.deadline_action = upcoming if upcoming else (None, None)
+        anyone_here = any(s.is_human and s.connected for s in new.seats)
+        room.empty_since = None if anyone_here else (room.empty_since or now)
+        if room.status == RoomStatus.FINISHED and room.finished_at is None:
+            room.finished_at = now
+        room.save(update_fields=SAVED_FIELDS)
+        freed = [e.payload for e in events if e.type == "seat_freed"]
+        for payload in freed:
+            SeatToken.objects.filter(room=room, seat=payload["seat"]).delete()
+            Presence.objects.filter(room=room, seat=payload["seat"]).delete()
+        before = room_summary(old)
+        # The lobby hears of a room that is, or was, on its list.
+        changed = summary != before and (summary["listed"] or before["listed"])
+        written = Written(
+            room_id=room.id,
+            version=room.version,
+            state=new,
+            events=[event_dict(row) for row in rows],
+            deadline_at=room.deadline_at,
+            deadline_action=room.deadline_action,
+            lobby=lobby_entry(summary, room.created_at.isoformat()) if changed else None,
+            freed=freed,
+        )
+        transaction.on_commit(lambda: self._committed(written))
+        return written
+
+    def _committed(self, written: Written) -> None:
+        self.states.put(written.room_id, written.version, written.state)
+        server_metrics.events_written.inc(len(written.events))
+        if self.on_saved is not None:
+            self.on_saved(written)
+
+
+__all__ = ["CommandMaker", "Conflict", "RoomRepository", "StateCache", "Written"]

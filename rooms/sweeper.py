@@ -1,0 +1,150 @@
+"""The sweeper: what each server process does on its own, every ``LIAPTUI_SWEEP_INTERVAL``
+seconds (docs/architecture.md). Safe to run in every process at once.
+
+- mark this process's live sockets as seen (every ``LIAPTUI_PRESENCE_HEARTBEAT`` s), and drop
+  the sockets nobody marked for ``LIAPTUI_PRESENCE_TTL`` s;
+- fire the deadlines that are due and that no timer of this process holds (a room another
+  process, or a process that died, scheduled). On PostgreSQL each is claimed with
+  ``SELECT … FOR UPDATE SKIP LOCKED``: a room another process is writing is left to it;
+- close rooms nobody is in (checked every ``ABANDON_CHECK`` s).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from . import services
+from .broadcast import single_process
+from .db import db_async
+from .live import live_sockets
+from .models import Presence, Room, RoomStatus
+
+log = logging.getLogger(__name__)
+
+#: At most this many due rooms per sweep.
+DUE_BATCH = 200
+#: Seconds between two looks for abandoned rooms (they wait 10 minutes: no hurry).
+ABANDON_CHECK = 10.0
+
+
+def due_rooms_sync() -> list[str]:
+    now = timezone.now()
+    return list(
+        Room.objects.filter(deadline_at__lte=now)
+        .exclude(status=RoomStatus.CLOSED)
+        .order_by("deadline_at")
+        .values_list("id", flat=True)[:DUE_BATCH]
+    )
+
+
+def stale_presences_sync() -> list[tuple[str, int, str]]:
+    """Sockets nobody marked alive for ``LIAPTUI_PRESENCE_TTL`` (their process died, or they
+    were left behind); with a single process, every socket of an earlier process is gone at
+    once (a restart)."""
+    limit = timezone.now() - timedelta(seconds=settings.LIAPTUI_PRESENCE_TTL)
+    stale = Q(seen_at__lt=limit)
+    if single_process():
+        stale |= ~Q(process=services.PROCESS_ID)
+    return list(Presence.objects.filter(stale).values_list("room_id", "seat", "channel_name"))
+
+
+def presence_touch_sync(channel_names: list[str]) -> list[str]:
+    """The heartbeat: mark the presence rows of the sockets this process really holds as seen
+    now. Returns those of ``channel_names`` that have no row (it expired while the socket
+    lived: a stalled process), for the caller to record again."""
+    touched = Presence.objects.filter(channel_name__in=channel_names)
+    if touched.update(seen_at=timezone.now()) == len(channel_names):
+        return []
+    have = set(touched.values_list("channel_name", flat=True))
+    return [name for name in channel_names if name not in have]
+
+
+def abandon_limit() -> datetime:
+    return timezone.now() - timedelta(seconds=settings.LIAPTUI_ABANDON_AFTER)
+
+
+def abandoned_rooms_sync() -> list[tuple[str, str]]:
+    limit = abandon_limit()
+    open_rooms = Room.objects.exclude(status=RoomStatus.CLOSED)
+    finished = open_rooms.filter(finished_at__lt=limit).values_list("id", flat=True)
+    empty = open_rooms.filter(empty_since__lt=limit).values_list("id", flat=True)
+    return [(r, "finished") for r in finished] + [(r, "abandoned") for r in empty]
+
+
+async def presence_beat() -> None:
+    """Mark this process's live sockets as seen, and record again any whose row expired."""
+    sockets = live_sockets.snapshot()
+    if not sockets:
+        return
+    for channel in await db_async(presence_touch_sync)(list(sockets)):
+        await services.presence_mark_again(channel, *sockets[channel])
+
+
+class Sweeper:
+    """This process's sweeper task (one per event loop)."""
+
+    def __init__(self) -> None:
+        self.task: asyncio.Task[None] | None = None
+        self.last_abandon_check: float | None = None
+
+    async def sweep_once(self, *, full: bool = False) -> None:
+        """One sweep; ``full`` looks for abandoned rooms whenever it last did."""
+        if live_sockets.beat_due(time.monotonic(), settings.LIAPTUI_PRESENCE_HEARTBEAT):
+            await presence_beat()
+        for room_id, seat, channel in await db_async(stale_presences_sync)():
+            if live_sockets.holds(channel):  # ours, and open: this process was slow, not dead
+                await services.presence_mark_again(channel, room_id, seat)
+            else:
+                await services.room_disconnect(room_id, seat, channel)
+        for room_id in await db_async(due_rooms_sync)():
+            if not services.clock.holds(room_id):  # this process's timer fires it
+                await services.room_fire(room_id, skip_locked=True)
+        now = time.monotonic()
+        last = self.last_abandon_check
+        if full or last is None or now - last >= ABANDON_CHECK:
+            self.last_abandon_check = now
+            for room_id, reason in await db_async(abandoned_rooms_sync)():
+                await services.room_close(room_id, reason, abandon_limit())
+
+    async def _forever(self, interval: float) -> None:
+        while True:
+            try:
+                await self.sweep_once()
+            except Exception:
+                log.exception("room sweep failed")
+            await asyncio.sleep(interval)
+
+    def ensure(self) -> None:
+        """Start the sweeper on the running loop, once (idempotent). The ASGI application
+        calls it on every connection, so the first request after a start or restart brings
+        the rooms of the log back to life."""
+        loop = asyncio.get_running_loop()
+        services.broadcaster.bind(loop)
+        interval = settings.LIAPTUI_SWEEP_INTERVAL
+        if interval <= 0:
+            return
+        task = self.task
+        if task is None or task.done() or task.get_loop() is not loop:
+            self.task = asyncio.ensure_future(self._forever(interval))
+
+
+sweeper = Sweeper()
+
+
+async def sweep_once() -> None:
+    """One whole sweep of this process (the tests call it)."""
+    await sweeper.sweep_once(full=True)
+
+
+def ensure_sweeper() -> None:
+    sweeper.ensure()
+
+
+__all__ = ["Sweeper", "ensure_sweeper", "sweep_once", "sweeper"]
