@@ -20,6 +20,7 @@ from game.state import Phase
 from rooms.tokens import is_room_id
 
 from .models import Event
+from .selectors import payload
 
 
 class RoomFilter(admin.SimpleListFilter):
@@ -65,11 +66,12 @@ def seat_names(room_id: str, upto: int) -> dict[int, str]:
     seats = Event.objects.filter(
         room_id=room_id, seq__lte=upto, type__in=("seat_taken", "bot_added", "seat_freed")
     ).order_by("seq")
-    for kind, payload in seats.values_list("type", "payload"):
-        if kind == "seat_freed":
-            names.pop(payload["seat"], None)
+    for row in seats.only("type", "schema", "payload"):
+        seated = payload(row)
+        if row.type == "seat_freed":
+            names.pop(seated["seat"], None)
         else:
-            names[payload["seat"]] = payload["name"]
+            names[seated["seat"]] = seated["name"]
     return names
 
 
@@ -101,6 +103,8 @@ class PhaseFilter(ChoicesFilter):
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
     list_display = ("id", "room_id", "seq", "type", "phase", "actor", "created_at", "replay")
+    # The payload is shown as read (upcast to the current schema, ``pretty``); ``schema`` is the
+    # version it was written with.
     list_filter = (RoomFilter, TypeFilter, PhaseFilter, "created_at")
     # A room id, an event type, or any text of a payload (a piece kind, a player's name).
     search_fields = ("=room_id", "type", "payload")
@@ -111,6 +115,7 @@ class EventAdmin(admin.ModelAdmin):
         "room_id",
         "seq",
         "type",
+        "schema",
         "phase",
         "actor",
         "created_at",
@@ -124,7 +129,7 @@ class EventAdmin(admin.ModelAdmin):
 
     @admin.display(description="payload")
     def pretty(self, event: Event) -> str:
-        text = json.dumps(event.payload, indent=2, ensure_ascii=False, sort_keys=True)
+        text = json.dumps(payload(event), indent=2, ensure_ascii=False, sort_keys=True)
         return format_html("<pre>{}</pre>", text)
 
     @admin.display(description="hands")
@@ -139,7 +144,7 @@ class EventAdmin(admin.ModelAdmin):
             "<tr><th>{}</th><td>{}</td></tr>",
             (
                 (f"{seat + 1}. {names.get(seat) or '—'}", piece_tokens(hand))
-                for seat, hand in enumerate(event.payload.get("hands", []))
+                for seat, hand in enumerate(payload(event).get("hands", []))
             ),
         )
         return format_html('<table class="liaptui-hands">{}</table>', rows)
