@@ -17,9 +17,9 @@ from django.utils.html import format_html, format_html_join
 from game.engine import EVENT_TYPES
 from game.pieces import BLACK, COLOR_OF, GLYPHS, POINTS, RED
 from game.state import Phase
-from rooms.tokens import is_room_id
 
 from .models import Event
+from .room_ids import is_room_id
 from .selectors import payload
 
 
