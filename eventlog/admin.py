@@ -103,13 +103,13 @@ class PhaseFilter(ChoicesFilter):
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
     list_display = ("id", "room_id", "seq", "type", "phase", "actor", "created_at", "replay")
-    # The payload is shown as read (upcast to the current schema, ``pretty``); ``schema`` is the
-    # version it was written with.
     list_filter = (RoomFilter, TypeFilter, PhaseFilter, "created_at")
     # A room id, an event type, or any text of a payload (a piece kind, a player's name).
     search_fields = ("=room_id", "type", "payload")
     search_help_text = "A room id, an event type, or text of the payload (a name, a piece kind)."
     ordering = ("-id",)
+    # The payload is shown as read (``pretty``: upcast to the current shape of its type);
+    # ``schema`` is the version it was written with.
     readonly_fields = (
         "id",
         "room_id",
