@@ -17,9 +17,9 @@ help:
 	@echo "make run     - set up, migrate, serve on http://HOST:PORT (127.0.0.1:8000; DEBUG on)"
 	@echo "make run-services - the same on PostgreSQL + Redis (SERVICES_DATABASE_URL, _REDIS_URL)"
 	@echo "make cluster N=2  - N daphne processes behind nginx on PORT (PostgreSQL + Redis)"
-	@echo "make test    - set up, lint, check formatting, run the test suite (embedded, then"
-	@echo "               the room and event-log tests on PostgreSQL + Redis)"
-	@echo "make lint    - ruff check"
+	@echo "make test    - set up, lint, check the import contracts and formatting, run the test"
+	@echo "               suite (embedded, then the room and event-log tests on PostgreSQL + Redis)"
+	@echo "make lint    - ruff check and the import contracts (lint-imports, pyproject.toml)"
 	@echo "make format  - ruff format and ruff check --fix"
 	@echo "make bench   - both benchmarks below, into docs/benchmarks.md"
 	@echo "make bench-engine - 1000 bot games per line-up in the engine alone (expert included)"
@@ -68,6 +68,7 @@ SERVICES_REDIS_URL ?= redis://127.0.0.1:6379/0
 # free ports, against PostgreSQL databases and Redis), so they run side by side.
 test: dev-venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/ruff format --check .
 	$(MAKE) -j2 --output-sync=target test-embedded test-services
 
@@ -83,6 +84,7 @@ test-services: dev-venv
 
 lint: dev-venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 format: dev-venv
 	$(VENV)/bin/ruff format .
@@ -102,7 +104,7 @@ bench-admin: dev-venv
 
 clean:
 	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -exec rm -rf {} +
-	rm -rf .pytest_cache .ruff_cache .hypothesis test-results staticfiles
+	rm -rf .pytest_cache .ruff_cache .import_linter_cache .hypothesis test-results staticfiles
 
 distclean: clean
 	rm -rf $(VENV)

@@ -48,8 +48,8 @@ def database(kind: str) -> Iterator[str]:
 def fill(events: int, rooms: int) -> str:
     """``rooms`` room rows and ``events`` events spread over them; returns one room's id."""
     from eventlog.models import Event
+    from eventlog.room_ids import ROOM_ID_ALPHABET, ROOM_ID_LENGTH
     from rooms.models import Room, RoomStatus
-    from rooms.tokens import ROOM_ID_ALPHABET, ROOM_ID_LENGTH
 
     start = datetime(2026, 1, 1, tzinfo=UTC)
     # Real room ids (the admin recognises a room id by its shape), one per number.

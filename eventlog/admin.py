@@ -17,9 +17,10 @@ from django.utils.html import format_html, format_html_join
 from game.engine import EVENT_TYPES
 from game.pieces import BLACK, COLOR_OF, GLYPHS, POINTS, RED
 from game.state import Phase
-from rooms.tokens import is_room_id
 
 from .models import Event
+from .room_ids import is_room_id
+from .selectors import payload
 
 
 class RoomFilter(admin.SimpleListFilter):
@@ -65,11 +66,12 @@ def seat_names(room_id: str, upto: int) -> dict[int, str]:
     seats = Event.objects.filter(
         room_id=room_id, seq__lte=upto, type__in=("seat_taken", "bot_added", "seat_freed")
     ).order_by("seq")
-    for kind, payload in seats.values_list("type", "payload"):
-        if kind == "seat_freed":
-            names.pop(payload["seat"], None)
+    for row in seats.only("type", "schema", "payload"):
+        seated = payload(row)
+        if row.type == "seat_freed":
+            names.pop(seated["seat"], None)
         else:
-            names[payload["seat"]] = payload["name"]
+            names[seated["seat"]] = seated["name"]
     return names
 
 
@@ -106,11 +108,14 @@ class EventAdmin(admin.ModelAdmin):
     search_fields = ("=room_id", "type", "payload")
     search_help_text = "A room id, an event type, or text of the payload (a name, a piece kind)."
     ordering = ("-id",)
+    # The payload is shown as read (``pretty``: upcast to the current shape of its type);
+    # ``schema`` is the version it was written with.
     readonly_fields = (
         "id",
         "room_id",
         "seq",
         "type",
+        "schema",
         "phase",
         "actor",
         "created_at",
@@ -124,7 +129,7 @@ class EventAdmin(admin.ModelAdmin):
 
     @admin.display(description="payload")
     def pretty(self, event: Event) -> str:
-        text = json.dumps(event.payload, indent=2, ensure_ascii=False, sort_keys=True)
+        text = json.dumps(payload(event), indent=2, ensure_ascii=False, sort_keys=True)
         return format_html("<pre>{}</pre>", text)
 
     @admin.display(description="hands")
@@ -139,7 +144,7 @@ class EventAdmin(admin.ModelAdmin):
             "<tr><th>{}</th><td>{}</td></tr>",
             (
                 (f"{seat + 1}. {names.get(seat) or '—'}", piece_tokens(hand))
-                for seat, hand in enumerate(event.payload.get("hands", []))
+                for seat, hand in enumerate(payload(event).get("hands", []))
             ),
         )
         return format_html('<table class="liaptui-hands">{}</table>', rows)

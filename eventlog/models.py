@@ -33,7 +33,8 @@ class EventQuerySet(models.QuerySet):
 
 class Event(models.Model):
     """One event of one room. ``seq`` is gapless per room and equals the room's version after
-    the event; ``phase`` is the game phase after it."""
+    the event; ``phase`` is the game phase after it; ``payload`` is as written, in the shape of
+    its ``schema`` version (``eventlog.selectors`` reads it in the current shape)."""
 
     id = models.BigAutoField(primary_key=True)
     # Found through the unique (room_id, seq) index: no index of its own.
@@ -42,6 +43,10 @@ class Event(models.Model):
     type = models.CharField(max_length=32, db_index=True)
     phase = models.CharField(max_length=16, db_index=True)
     payload = models.JSONField(default=dict)
+    # The payload's schema version (game.schema, docs/events.md); read through an upcast. The
+    # rows written before versions were recorded, or by a server that does not know this
+    # column, are version 1: the database's default.
+    schema = models.PositiveSmallIntegerField(db_default=1)
     actor = models.SmallIntegerField(null=True, blank=True, help_text="seat, or empty for system")
     created_at = models.DateTimeField(db_index=True)
 

@@ -1,4 +1,8 @@
-"""Reading the event log, and replay: the fold of a room's events through the engine."""
+"""Reading the event log, and replay: the fold of a room's events through the engine.
+
+Every read that turns a stored row into a game event or an event dict goes through
+``payload``: the payload upcast from the schema version it was written with to the current one
+(game.schema), so the engine and every reader see current payloads only."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from typing import Any
 from django.db.models import Count, Max, QuerySet
 
 from game.engine import apply
+from game.schema import EVENT_SCHEMAS
 from game.state import Event as GameEvent
 from game.state import GameState
 
@@ -32,8 +37,13 @@ def logged_version(room_id: str) -> int | None:
     return Event.objects.filter(room_id=room_id).aggregate(last=Max("seq"))["last"]
 
 
+def payload(row: Event) -> dict[str, Any]:
+    """The row's payload in the current shape of its type."""
+    return EVENT_SCHEMAS.upcast(row.type, row.schema, row.payload)
+
+
 def to_game_event(row: Event) -> GameEvent:
-    return GameEvent(row.type, row.payload, row.actor)
+    return GameEvent(row.type, payload(row), row.actor)
 
 
 def event_dict(row: Event) -> dict[str, Any]:
@@ -44,7 +54,7 @@ def event_dict(row: Event) -> dict[str, Any]:
         "seq": row.seq,
         "type": row.type,
         "phase": row.phase,
-        "payload": row.payload,
+        "payload": payload(row),
         "actor": row.actor,
         "created_at": row.created_at.isoformat(),
     }

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from game.schema import EVENT_SCHEMAS
 from game.state import Event as GameEvent
 
 from .models import Event
@@ -19,7 +20,8 @@ def event_append(
     phases: Sequence[str],
     at: datetime | None = None,
 ) -> list[Event]:
-    """Append ``events`` to a room's log, numbered from ``after_seq + 1``.
+    """Append ``events`` to a room's log, numbered from ``after_seq + 1``, each with the current
+    schema version of its type (the engine writes current payloads).
 
     The unique (room_id, seq) constraint makes a second writer with the same expected version
     fail instead of both succeeding.
@@ -32,6 +34,7 @@ def event_append(
             type=event.type,
             phase=phase,
             payload=event.payload,
+            schema=EVENT_SCHEMAS.current(event.type),
             actor=event.actor,
             created_at=at,
         )

@@ -6,8 +6,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from eventlog import api as debug_api
-from rooms import api, views
+from rooms import api, debug_api, views
 from rooms.metrics import metrics_view
 
 urlpatterns = [

@@ -1,25 +1,14 @@
-"""Room ids and seat tokens."""
+"""Seat tokens. Room ids are the event log's (``eventlog.room_ids``); their names are here too
+for the room service and the consumers."""
 
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
 
-#: Uppercase letters and digits without the look-alikes 0/O and 1/I.
-ROOM_ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-ROOM_ID_LENGTH = 6
+from eventlog.room_ids import is_room_id, new_room_id
 
-ROOM_ID_PATTERN = re.compile(f"[{ROOM_ID_ALPHABET}]{{{ROOM_ID_LENGTH}}}")
-
-
-def is_room_id(text: str) -> bool:
-    """Whether ``text`` (upper case) has the shape of a room id."""
-    return ROOM_ID_PATTERN.fullmatch(text) is not None
-
-
-def new_room_id() -> str:
-    return "".join(secrets.choice(ROOM_ID_ALPHABET) for _ in range(ROOM_ID_LENGTH))
+__all__ = ["hash_token", "is_room_id", "new_room_id", "new_token"]
 
 
 def new_token() -> str:

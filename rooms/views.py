@@ -6,8 +6,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from eventlog.api import can_debug, logged_room
-
+from .debug_api import can_debug, logged_room
 from .errors import RoomError
 from .models import Room
 

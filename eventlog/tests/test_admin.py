@@ -13,8 +13,7 @@ from django.test import Client
 from eventlog.models import Event
 from rooms import services
 from rooms.models import Room
-
-from .conftest import fire_until
+from rooms.tests.games import fire_until
 
 pytestmark = pytest.mark.django_db
 

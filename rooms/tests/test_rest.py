@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 
 from eventlog.models import Event
+from eventlog.room_ids import ROOM_ID_ALPHABET, ROOM_ID_LENGTH, new_room_id
 from rooms import services
 from rooms.models import Room, SeatToken
-from rooms.tokens import ROOM_ID_ALPHABET, ROOM_ID_LENGTH, hash_token, new_room_id
+from rooms.tokens import hash_token
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,8 @@
 """Debug API (docs/protocol.md): a room's events, its replay at any point, its live state, and log
-totals. These reveal hidden hands: open while DEBUG is on, staff-only otherwise."""
+totals. These reveal hidden hands: open while DEBUG is on, staff-only otherwise.
+
+It reads the event log (``eventlog.selectors``), and a room's live state through the room
+service: it is part of the rooms app, which uses the log (the log knows nothing of rooms)."""
 
 from __future__ import annotations
 
@@ -16,13 +19,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from eventlog.selectors import event_dict, log_stats, logged_version, replay, room_events
 from game.engine import EVENT_TYPES
 from game.views import omniscient_view, seat_view
-from rooms.errors import RoomError
-from rooms.models import Room
-from rooms.services import room_state
 
-from .selectors import event_dict, log_stats, logged_version, replay, room_events
+from .errors import RoomError
+from .models import Room
+from .services import room_state
 
 #: Staff read the debug API in a browser too: JSON, or DRF's browsable page (the rest of the
 #: API answers JSON only).
