@@ -33,7 +33,7 @@ LIAPTUI_DB_THREADS    int >= 1: threads for the room service's database work, ea
                       connection; a room always uses the same one. Default 1 on SQLite (one
                       writer at a time: more threads only wait on its lock), 4 otherwise.
 LIAPTUI_PRESENCE_HEARTBEAT  float > 0: every this many seconds a process marks the sockets it
-                      really holds as alive. Default 3.
+                      really holds as alive. Default 2.
 LIAPTUI_PRESENCE_TTL  float: a socket not marked alive for this long is gone (its process died
                       or it was left behind), and its seat is away. At least twice the heartbeat.
                       Default 6.
@@ -349,7 +349,7 @@ LIAPTUI_ABANDON_AFTER = 600.0  # close rooms with no human connected, or finishe
 LIAPTUI_SWEEP_INTERVAL = 1.0  # how often each process looks for overdue deadlines (0 = never)
 # Each process marks the sockets it holds as alive every HEARTBEAT seconds; a socket not marked
 # for TTL seconds is gone (its process died, or it was left behind) and its seat is away.
-LIAPTUI_PRESENCE_HEARTBEAT = env_float("LIAPTUI_PRESENCE_HEARTBEAT", 3.0)
+LIAPTUI_PRESENCE_HEARTBEAT = env_float("LIAPTUI_PRESENCE_HEARTBEAT", 2.0)
 LIAPTUI_PRESENCE_TTL = env_float("LIAPTUI_PRESENCE_TTL", 6.0)
 if LIAPTUI_PRESENCE_HEARTBEAT <= 0 or LIAPTUI_PRESENCE_TTL < 2 * LIAPTUI_PRESENCE_HEARTBEAT:
     raise ImproperlyConfigured(

@@ -110,7 +110,7 @@ def test_a_malformed_allowed_origin_is_refused(value):
 
 @pytest.mark.parametrize(
     ("heartbeat", "ttl", "expected"),
-    [(None, None, "3.0 6.0"), ("1", "2", "1.0 2.0"), ("0.5", None, "0.5 6.0")],
+    [(None, None, "2.0 6.0"), ("1", "2", "1.0 2.0"), ("0.5", None, "0.5 6.0")],
 )
 def test_presence_timings(heartbeat, ttl, expected):
     more = {"LIAPTUI_PRESENCE_TTL": ttl} if ttl is not None else {}
