@@ -85,28 +85,40 @@ class DatabaseThreads:
             executor.submit(connections.close_all).result()
 
 
-_threads: DatabaseThreads | None = None
+class ProcessThreads:
+    """This process's ``DatabaseThreads``, made on first use (the settings are read then)."""
+
+    def __init__(self) -> None:
+        self._threads: DatabaseThreads | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> DatabaseThreads:
+        with self._lock:
+            if self._threads is None:
+                self._threads = DatabaseThreads(settings.LIAPTUI_DB_THREADS)
+            return self._threads
+
+    def close(self) -> None:
+        with self._lock:
+            threads = self._threads
+        if threads is not None:
+            threads.close()
 
 
-def _process_threads() -> DatabaseThreads:
-    global _threads
-    if _threads is None:
-        _threads = DatabaseThreads(settings.LIAPTUI_DB_THREADS)
-    return _threads
+process_threads = ProcessThreads()
 
 
 def db_async(fn: Callable[P, R], room_id: str | None = None) -> Callable[P, Awaitable[R]]:
     """``fn`` as a coroutine function that runs in this process's database thread of
     ``room_id`` (for work that belongs to no room, the first thread)."""
-    return _process_threads().run(fn, room_id)
+    return process_threads.get().run(fn, room_id)
 
 
 def close_connections() -> None:
     """Close the database threads' connections: the tests do, before pytest-django flushes or
     drops the test database. Blocks until done; call it from synchronous code. (At exit the
     threads end with the process, and their connections with them.)"""
-    if _threads is not None:
-        _threads.close()
+    process_threads.close()
 
 
-__all__ = ["DatabaseThreads", "close_connections", "db_async"]
+__all__ = ["DatabaseThreads", "ProcessThreads", "close_connections", "db_async", "process_threads"]
