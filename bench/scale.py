@@ -17,12 +17,14 @@ figures are those of the steady window from then until ``--duration`` seconds af
 room started:
 
 - answer time: from sending an action to its ``ack`` or ``error`` (as ``bench.load``), for the
-  actions sent inside the window (actions still unanswered at its end are counted apart);
+  actions sent inside the window (actions still unanswered at its end, sent more than
+  ``UNANSWERED_AFTER`` before, are counted apart);
 - server CPU % from ``/proc/<pid>/stat`` of each daphne process (per process and summed), CPU
   ms per room-second, RSS at the end of the window and its growth over the idle server per room;
 - actions/s (the humans' answered actions) and events/s (the events the humans' sockets received:
   every event of their rooms);
-- the clients' own CPU %, and how busy the whole machine was (``/proc/stat``).
+- the clients' own CPU %, PostgreSQL's and Redis's (every such process of the machine, whoever
+  uses it), and how busy the whole machine was (``/proc/stat``).
 
 The clients run in ``--clients`` processes of their own (rooms dealt round-robin), on the same
 machine as the servers. Setups: ``embedded`` (SQLite + the in-memory layer, one process),
@@ -61,6 +63,13 @@ from tests.liveserver import Endpoint, Server
 NAME = "scale"
 THINK_SECONDS = (0.5, 1.5)
 TARGET_P99_MS = 100.0
+#: How many times in a row a slot tries its room (a socket refused, timed out or closed).
+ATTEMPTS = 3
+#: The processes of the database and of Redis (``/proc/<pid>/comm``), measured with the servers.
+SERVICE_COMMANDS = frozenset({"postgres", "redis-server"})
+#: An action still unanswered this many seconds after it was sent when the run ends is counted
+#: as unanswered (one sent just before the end has not had the time).
+UNANSWERED_AFTER = 1.0
 #: setup name → (the servers' kind for ``bench.load.started_group``, processes, label)
 SETUPS: dict[str, tuple[str, int, str]] = {
     "embedded": ("embedded", 1, "SQLite + in-memory layer, 1 process"),
@@ -205,10 +214,12 @@ class Human(Player):
         self.sending = asyncio.ensure_future(self.send(self.ws, command.type, **command.args))
 
     async def play_game(self, ws: Any) -> bool:
-        """Start the game and play it; True once it is over, False if the socket closed."""
+        """Play the game (starting it first if it has not started); True once it is over,
+        False if the socket closed."""
         self.ws = ws
         await self.first_update(ws)
-        await self.send(ws, "start_game")
+        if self.view["phase"] == "waiting":
+            await self.send(ws, "start_game")
         try:
             async for raw in ws:
                 self.handle(json.loads(raw))
@@ -219,7 +230,8 @@ class Human(Player):
         finally:
             if self.timer is not None:
                 self.timer.cancel()
-            if self.pending is not None and self.inside(self.sent_at):
+            late = time.monotonic() - self.sent_at > UNANSWERED_AFTER
+            if self.pending is not None and self.inside(self.sent_at) and late:
                 self.tally.unanswered += 1
 
 
@@ -232,31 +244,44 @@ async def _create_room(server: Address, name: str, seed: int) -> dict[str, Any]:
 
 
 async def run_slot(plan: Plan, slot: int, tally: Tally) -> None:
-    """Room slot ``slot``: one room after another, each played by its human until the run ends."""
+    """Room slot ``slot``: one room after another, each played by its human until the run ends.
+    A socket that fails or closes is opened again on the same room (as a browser does), up to
+    ``ATTEMPTS`` times in a row."""
     server = Address(plan.ports[slot % len(plan.ports)])
     thinker = Thinker(plan.seed, slot, plan.time_scale)
     await asyncio.sleep(max(0.0, plan.starts_at(slot) - time.monotonic()))
     generation = 0
+    human: Human | None = None
+    failed = 0
     while True:
-        name = f"H{slot}-{generation}"
+        stage = "create"
         try:
-            created = await _create_room(
-                server, name, plan.seed * 1_000_003 + slot * 1009 + generation
-            )
-            tally.rooms += 1
-            human = Human(
-                name, created["room_id"], created["seat"], created["token"],
-                thinker=thinker, window=plan.window, tally=tally,
-            )  # fmt: skip
+            if human is None:
+                name = f"H{slot}-{generation}"
+                seed = plan.seed * 1_000_003 + slot * 1009 + generation
+                created = await _create_room(server, name, seed)
+                tally.rooms += 1
+                human = Human(
+                    name, created["room_id"], created["seat"], created["token"],
+                    thinker=thinker, window=plan.window, tally=tally,
+                )  # fmt: skip
+            stage = "play"
             async with connect_ws(server, human) as ws:
                 if await human.play_game(ws):
                     tally.games += 1
+                    human = None
+                    generation += 1
         except asyncio.CancelledError:
             raise
         except Exception as error:  # noqa: BLE001 - counted, reported, and the slot goes on
-            tally.failures[f"{type(error).__name__}: {str(error)[:120]}"] += 1
+            tally.failures[f"{stage}: {type(error).__name__} {str(error)[:120]}".strip()] += 1
+            failed += 1
+            if failed >= ATTEMPTS:  # a room that cannot be played: the slot takes a new one
+                human, failed = None, 0
+                generation += 1
             await asyncio.sleep(1.0)
-        generation += 1
+        else:
+            failed = 0
 
 
 async def run_clients(plan: Plan) -> Tally:
@@ -387,6 +412,7 @@ class Sample:
     servers: list[Usage]
     clients: list[float]
     machine: tuple[float, float]
+    services: dict[int, float] = field(default_factory=dict)  # pid → CPU s
     at: float = 0.0  # time.monotonic()
 
     @classmethod
@@ -395,8 +421,22 @@ class Sample:
             [Usage.of(server) for server in servers],
             [cpu_seconds(pid) for pid in clients],
             machine_busy(),
+            service_cpu(),
             time.monotonic(),
         )
+
+
+def service_cpu() -> dict[int, float]:
+    """The CPU seconds of every PostgreSQL and Redis process of the machine (whoever uses them)."""
+    found = {}
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            if comm.read_text().strip() in SERVICE_COMMANDS:
+                pid = int(comm.parent.name)
+                found[pid] = cpu_seconds(pid)
+        except (OSError, ValueError):
+            continue  # gone meanwhile
+    return found
 
 
 @dataclass
@@ -420,6 +460,12 @@ class Run:
 
     def client_cpu(self) -> float:
         spent = sum(b - a for a, b in zip(self.first.clients, self.last.clients, strict=True))
+        return spent / self.seconds
+
+    def service_cpu(self) -> float:
+        """PostgreSQL's and Redis's CPU in the window (a process that ended in it is missed)."""
+        first = self.first.services
+        spent = sum(cpu - first.get(pid, 0.0) for pid, cpu in self.last.services.items())
         return spent / self.seconds
 
     def machine_cpu(self) -> float:
@@ -454,6 +500,7 @@ class Run:
             "RSS MiB idle → end": f"{idle / 1024:.0f} → {rss / 1024:.0f}",
             "RSS KiB per room": f"{(rss - idle) / self.rooms:,.0f}",
             "client CPU %": f"{100 * self.client_cpu():.0f}",
+            "PostgreSQL + Redis CPU %": f"{100 * self.service_cpu():.0f}",
             "machine busy %": f"{100 * self.machine_cpu():.0f}",
             "unanswered / refused / failures": (
                 f"{self.tally.unanswered} / {self.tally.refused} / "
