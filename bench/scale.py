@@ -657,7 +657,11 @@ def _room_counts(text: str) -> list[int]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.scale", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.scale",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--rooms", type=_room_counts, default=[50, 100, 200, 400])
     parser.add_argument("--setups", default=",".join(SETUPS))
     parser.add_argument("--duration", type=float, default=120.0, help="seconds, warm-up included")
