@@ -703,6 +703,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             for line in profile_lines(run):
                 print(line, flush=True)
             runs.append(run)
+    for setup, rooms in largest_holding(runs).items():
+        print(f"largest room count with p99 < {TARGET_P99_MS:.0f} ms: {setup}: {rooms}")
     command = "python -m bench.scale " + " ".join(argv if argv is not None else sys.argv[1:])
     text = section(
         runs,
