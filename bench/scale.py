@@ -11,7 +11,8 @@ with ``game.bots.choose`` on the newest view it has) and three server bots; the 
 its default timings (``LIAPTUI_TIME_SCALE=1``: bots think 0.5–1.5 s, pauses last 5–7 s). A room
 whose game ends is replaced by a new room at once, so the number of rooms stays the same.
 
-For each setup and room count, fresh servers on a fresh database are started; the rooms start
+For each setup and room count, fresh servers (DEBUG off, as deployed; seeds allowed and no
+WebSocket rate limit, as in every benchmark) on a fresh database are started; the rooms start
 staggered over ``--stagger`` seconds, the first ``--warmup`` seconds are not measured, and the
 figures are those of the steady window from then until ``--duration`` seconds after the first
 room started:
@@ -575,7 +576,8 @@ def measure(
 def run_setup(setup: str, rooms: int, **options: Any) -> Run:
     """Fresh servers of ``setup`` on a fresh database, at real timings, for one measurement."""
     kind, processes, label = SETUPS[setup]
-    env = {"LIAPTUI_TIME_SCALE": str(options.get("time_scale", 1.0))}
+    # As deployed: DEBUG off (with it on, Django formats and keeps every query it runs).
+    env = {"LIAPTUI_TIME_SCALE": str(options.get("time_scale", 1.0)), "DJANGO_DEBUG": "0"}
     with (
         tempfile.TemporaryDirectory() as workdir,
         started_group(kind, Path(workdir), processes, env) as servers,

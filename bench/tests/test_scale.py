@@ -105,12 +105,10 @@ def test_the_section_has_a_row_per_run_and_the_largest_room_count_under_the_targ
     assert "| 50.0 % | `f (a.py)` | | 90.0 % | `g (b.py)` |" in text
 
 
-def test_a_short_run_at_a_small_time_scale_reports_every_figure(tmp_path):
-    with scale.started_group("embedded", tmp_path, 1, {"LIAPTUI_TIME_SCALE": "0.05"}) as servers:
-        run = scale.measure(
-            "embedded", servers, 2, duration=4.0, warmup=1.0, stagger=0.2, clients=1,
-            time_scale=0.05,
-        )  # fmt: skip
+def test_a_short_run_at_a_small_time_scale_reports_every_figure():
+    run = scale.run_setup(
+        "embedded", 2, duration=4.0, warmup=1.0, stagger=0.2, clients=1, time_scale=0.05
+    )
     assert not run.tally.failures, run.tally.failures
     assert run.tally.rooms >= 2 and run.tally.waits and run.tally.events > 0
     assert run.last.servers[0].cpu > run.first.servers[0].cpu > 0
