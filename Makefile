@@ -11,7 +11,7 @@ N ?= 2
 .DEFAULT_GOAL := help
 
 .PHONY: help venv dev-venv run run-services cluster migrate test test-embedded test-services lint \
-	format bench bench-engine bench-load bench-admin clean distclean
+	format bench bench-engine bench-load bench-admin bench-scale clean distclean
 
 help:
 	@echo "make run     - set up, migrate, serve on http://HOST:PORT (127.0.0.1:8000; DEBUG on)"
@@ -26,6 +26,9 @@ help:
 	@echo "make bench-admin  - the admin's event changelist with 1,000,000 events (PostgreSQL)"
 	@echo "make bench-load   - 20 rooms at once over WebSockets against daphne (SQLite, then"
 	@echo "                    PostgreSQL + Redis)"
+	@echo "make bench-scale  - rooms at real timings, 1 human + 3 bots each, 50-400 rooms, on SQLite"
+	@echo "                    (1 process) and PostgreSQL + Redis (1 and 2): about 30 minutes;"
+	@echo "                    SCALE_ARGS=\"--rooms 100 --setups embedded --profile\" for one step"
 	@echo "make clean   - remove caches and collected static files (keeps .venv and the db)"
 
 venv: $(RUN_STAMP)
@@ -97,6 +100,12 @@ bench-engine: dev-venv
 
 bench-load: dev-venv
 	DATABASE_URL=$(SERVICES_DATABASE_URL) REDIS_URL=$(SERVICES_REDIS_URL) $(PY) -m bench.load
+
+# Rooms at the real timings (python -m bench.scale --help); not part of `make bench` (it takes
+# about half an hour). The --profile option needs py-spy (requirements-dev.txt).
+SCALE_ARGS ?=
+bench-scale: dev-venv
+	DATABASE_URL=$(SERVICES_DATABASE_URL) REDIS_URL=$(SERVICES_REDIS_URL) $(PY) -m bench.scale $(SCALE_ARGS)
 
 # The event log's admin changelist with a million events, on a PostgreSQL database of its own.
 bench-admin: dev-venv

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.report import machine, machine_table, markers, publish, written_by
+from bench.report import machine, machine_table, markers, publish, table, written_by
 from tests.integration.players import Player, connect_ws
 from tests.liveserver import Server, Servers, postgres_database
 
@@ -62,7 +62,7 @@ class TimedPlayer(Player):
 # --------------------------------------------------------------------------- the server process
 
 
-def _proc(pid: int, name: str) -> int:
+def proc_kib(pid: int, name: str) -> int:
     """A figure of ``/proc/<pid>/status`` in KiB (VmRSS, VmHWM)."""
     with open(f"/proc/{pid}/status") as status:
         for line in status:
@@ -71,7 +71,8 @@ def _proc(pid: int, name: str) -> int:
     raise KeyError(name)
 
 
-def _cpu_seconds(pid: int) -> float:
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user + system) that process ``pid`` has used so far, in seconds."""
     with open(f"/proc/{pid}/stat") as stat:
         fields = stat.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
@@ -86,7 +87,7 @@ class Usage:
     @classmethod
     def of(cls, server: Server) -> Usage:
         pid = server.proc.pid
-        return cls(_cpu_seconds(pid), _proc(pid, "VmRSS"), _proc(pid, "VmHWM"))
+        return cls(cpu_seconds(pid), proc_kib(pid, "VmRSS"), proc_kib(pid, "VmHWM"))
 
 
 # --------------------------------------------------------------------------- one room, all rooms
@@ -145,11 +146,11 @@ class Run:
             "actions/s": f"{actions / self.seconds:,.0f}",
             "events/s": f"{self.events / self.seconds:,.0f}",
             "answer ms p50 / p95 / p99 / max": " / ".join(
-                f"{value:.0f}" if value >= 10 else f"{value:.1f}"
+                milliseconds(value)
                 for value in (
                     statistics.median(ms),
-                    _percentile(ms, 95),
-                    _percentile(ms, 99),
+                    percentile(ms, 95),
+                    percentile(ms, 99),
                     ms[-1],
                 )
             ),
@@ -164,7 +165,13 @@ class Run:
         return " ".join(f"{key}={value}" for key, value in self.row().items())
 
 
-def _percentile(ordered: list[float], pct: float) -> float:
+def milliseconds(value: float) -> str:
+    """A time in ms as the tables show it: whole ms from 10 ms up, tenths below."""
+    return f"{value:.0f}" if value >= 10 else f"{value:.1f}"
+
+
+def percentile(ordered: Sequence[float], pct: float) -> float:
+    """The ``pct`` percentile of ``ordered`` (sorted, not empty): the nearest rank."""
     index = min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))
     return ordered[index]
 
@@ -192,23 +199,35 @@ def measure(setup: str, server: Server, rooms: int, humans: int) -> Run:
 
 
 @contextmanager
-def started(setup: str, workdir: Path) -> Iterator[Server]:
-    """One daphne process of ``setup``, stopped afterwards."""
+def started_group(
+    setup: str, workdir: Path, processes: int = 1, env: dict[str, str] | None = None
+) -> Iterator[list[Server]]:
+    """``processes`` daphne processes of ``setup`` on one database (``env`` overrides the
+    servers' environment, e.g. their timings), each answering; stopped afterwards."""
     if setup == "embedded":
-        group = Servers(workdir)
+        if processes != 1:
+            raise ValueError("the in-memory channel layer serves one process only")
+        group = Servers(workdir, env)
         try:
-            yield group.start()
+            yield [group.start() for _ in range(processes)]
         finally:
             group.stop_all()
         return
     database_url = os.environ.get("DATABASE_URL", LOCAL_DATABASE_URL)
     redis_url = os.environ.get("REDIS_URL", LOCAL_REDIS_URL)
     with postgres_database(database_url, "liaptui_load") as own_url:
-        group = Servers(workdir, {"DATABASE_URL": own_url, "REDIS_URL": redis_url})
+        group = Servers(workdir, {"DATABASE_URL": own_url, "REDIS_URL": redis_url, **(env or {})})
         try:
-            yield group.start()
+            yield [group.start() for _ in range(processes)]
         finally:
             group.stop_all()
+
+
+@contextmanager
+def started(setup: str, workdir: Path) -> Iterator[Server]:
+    """One daphne process of ``setup``, stopped afterwards."""
+    with started_group(setup, workdir) as servers:
+        yield servers[0]
 
 
 SETUPS = {
@@ -219,8 +238,6 @@ SETUPS = {
 
 def section(runs: list[Run], info: dict[str, str]) -> str:
     start, end = markers(NAME)
-    rows = [run.row() for run in runs]
-    header = list(rows[0])
     lines = [
         start,
         "## Load: rooms played over WebSockets against daphne (`make bench-load`)",
@@ -234,9 +251,7 @@ def section(runs: list[Run], info: dict[str, str]) -> str:
         "",
         *machine_table(info),
         "",
-        "| " + " | ".join(header) + " |",
-        "|---|" + "---:|" * (len(header) - 1),
-        *("| " + " | ".join(row.values()) + " |" for row in rows),
+        *table([run.row() for run in runs]),
         end,
     ]
     return "\n".join(lines)

@@ -47,6 +47,17 @@ def machine_table(info: dict[str, str], **more: object) -> list[str]:
     return ["| machine | |", "|---|---|", *(f"| {key} | {value} |" for key, value in rows)]
 
 
+def table(rows: list[dict[str, str]]) -> list[str]:
+    """Rows of the same keys as a Markdown table: the keys are the header, the first column is
+    left-aligned and the others right-aligned."""
+    header = list(rows[0])
+    return [
+        "| " + " | ".join(header) + " |",
+        "|---|" + "---:|" * (len(header) - 1),
+        *("| " + " | ".join(row.values()) + " |" for row in rows),
+    ]
+
+
 def written_by(command: str) -> str:
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return f"Written by `{command}` on {now}; rerun it rather than editing this section."
