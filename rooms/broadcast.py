@@ -13,6 +13,8 @@ import asyncio
 import concurrent.futures
 import logging
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from channels.layers import get_channel_layer
@@ -57,14 +59,36 @@ class Broadcaster:
         self.loop: asyncio.AbstractEventLoop | None = None
         self._inflight: set[concurrent.futures.Future[None]] = set()
         self._lock = threading.Lock()
+        self._local = threading.local()
 
     def bind(self, loop: asyncio.AbstractEventLoop) -> None:
         """The event loop that broadcasts (the server's; each test has its own)."""
         self.loop = loop
 
+    @contextmanager
+    def collecting(self) -> Iterator[list[Written]]:
+        """Within this block, this thread's committed writes are collected, for the async
+        caller that awaits the block to publish on its own loop (no hop between threads);
+        if the block fails, they go to the loop as usual."""
+        outbox: list[Written] = []
+        self._local.outbox = outbox
+        try:
+            yield outbox
+        except BaseException:
+            self._local.outbox = None
+            for written in outbox:
+                self.saved(written)
+            raise
+        finally:
+            self._local.outbox = None
+
     def saved(self, written: Written) -> None:
         """A write committed (in any thread): broadcast it on the event loop."""
         if written.published or not written.events:
+            return
+        outbox = getattr(self._local, "outbox", None)
+        if outbox is not None:
+            outbox.append(written)
             return
         try:
             running = asyncio.get_running_loop()

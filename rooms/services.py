@@ -288,11 +288,21 @@ def presence_remove_sync(room_id: str, seat: int, channel_name: str) -> Written 
 # --------------------------------------------------------------------------- async side
 
 
+def _collecting(fn: Any, *args: Any, **kwargs: Any) -> tuple[Any, list[Written]]:
+    with broadcaster.collecting() as outbox:
+        return fn(*args, **kwargs), outbox
+
+
 async def _room_call(room_id: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
     """``fn(room_id, *args)`` in the room's database thread, which runs one room's calls one at a
-    time and in order (between processes, the row lock does)."""
+    time and in order (between processes, the row lock does); then the writes it committed are
+    broadcast, here on the loop."""
     broadcaster.bind(asyncio.get_running_loop())
-    return await clock.calling(db_async(fn, room_id)(room_id, *args, **kwargs))
+    call = db_async(_collecting, room_id)(fn, room_id, *args, **kwargs)
+    result, outbox = await clock.calling(call)
+    for written in outbox:
+        await broadcaster.publish(written)
+    return result
 
 
 async def publish(written: Written | None) -> None:
