@@ -2,7 +2,7 @@
 // title while the turn lasts, and with a short sound if they turned it on (off by default; the
 // choice is remembered in this browser).
 
-import { t } from "./i18n.js";
+import { gettext } from "./i18n.js";
 
 const SOUND_KEY = "liaptui.sound";
 
@@ -55,7 +55,7 @@ export class TurnAlert {
       if (this.soundOn()) this.beep();
     }
     this.yours = yours;
-    document.title = yours ? `● ${t("Your turn")} · ${this.title}` : this.title;
+    document.title = yours ? `● ${gettext("Your turn")} · ${this.title}` : this.title;
   }
 
   beep() {

@@ -2,7 +2,7 @@
 // in play order), each seat's pieces of the current turn in front of it, and the turn's summary
 // in the middle. The winner of the last turn stays highlighted until the next turn's first play.
 
-import { t, tn } from "./i18n.js";
+import { gettext, ngettext } from "./i18n.js";
 import { typeLabel } from "./pieces.js";
 import { el, piecesRow, seatCard, seatName, signed } from "./render.js";
 
@@ -46,7 +46,7 @@ export class Board {
       played.replaceChildren(...(play ? [el("div", {}, piecesRow(play.pieces), el("span", { class: "play-type", text: typeLabel(play.play_type) }))] : []));
       if (play) {
         played.setAttribute("role", "group");
-        played.setAttribute("aria-label", t("%(name)s played", { name: seatName(view, s.seat) }));
+        played.setAttribute("aria-label", gettext("%(name)s played", { name: seatName(view, s.seat) }));
       } else {
         played.removeAttribute("role");
         played.removeAttribute("aria-label");
@@ -59,29 +59,29 @@ export class Board {
   summary(view) {
     const turn = view.turn;
     switch (view.phase) {
-      case "preparation": return t("Round %(n)s: dealing", { n: view.round });
-      case "round_start": return t("Round %(n)s", { n: view.round });
+      case "preparation": return gettext("Round %(n)s: dealing", { n: view.round });
+      case "round_start": return gettext("Round %(n)s", { n: view.round });
       case "declaration": {
         const total = view.seats.reduce((sum, s) => sum + (s.declared || 0), 0);
-        return tn("Round %(round)s · declared so far: %(n)s pile of 8", "Round %(round)s · declared so far: %(n)s piles of 8", total, { round: view.round });
+        return ngettext("Round %(round)s · declared so far: %(n)s pile of 8", "Round %(round)s · declared so far: %(n)s piles of 8", total, { round: view.round });
       }
       case "turn": {
         if (!turn) return "";
-        const head = t("Turn %(n)s", { n: turn.number });
-        if (!turn.plays.length) return `${head} · ${t("%(name)s leads", { name: seatName(view, turn.leader) })}`;
-        const lead = t("%(type)s led", { type: typeLabel(turn.plays[0].play_type) });
-        return `${head} · ${lead} · ${tn("%(n)s piece each", "%(n)s pieces each", turn.required)}`;
+        const head = gettext("Turn %(n)s", { n: turn.number });
+        if (!turn.plays.length) return `${head} · ${gettext("%(name)s leads", { name: seatName(view, turn.leader) })}`;
+        const lead = gettext("%(type)s led", { type: typeLabel(turn.plays[0].play_type) });
+        return `${head} · ${lead} · ${ngettext("%(n)s piece each", "%(n)s pieces each", turn.required)}`;
       }
       case "turn_results": {
         const last = view.last_turn;
         if (!last) return "";
-        return tn("%(name)s wins turn %(turn)s and %(n)s pile with a %(type)s", "%(name)s wins turn %(turn)s and %(n)s piles with a %(type)s", last.piles, { name: seatName(view, last.winner), turn: last.number, type: typeLabel(last.play_type) });
+        return ngettext("%(name)s wins turn %(turn)s and %(n)s pile with a %(type)s", "%(name)s wins turn %(turn)s and %(n)s piles with a %(type)s", last.piles, { name: seatName(view, last.winner), turn: last.number, type: typeLabel(last.play_type) });
       }
       case "scoring": {
         const round = (view.rounds || []).at(-1);
         if (!round) return "";
         const parts = round.deltas.map((d, seat) => `${seatName(view, seat)} ${signed(d)}`);
-        return t("Round %(n)s: %(scores)s", { n: round.round, scores: parts.join(" · ") });
+        return gettext("Round %(n)s: %(scores)s", { n: round.round, scores: parts.join(" · ") });
       }
       default: return "";
     }

@@ -1,11 +1,11 @@
 // The totals across rounds as an inline SVG line chart: value and round axes, and the names at
 // the lines' ends pushed apart so that equal or close scores never print on top of each other.
 
-import { t } from "./i18n.js";
+import { gettext } from "./i18n.js";
 
 const NS = "http://www.w3.org/2000/svg";
 const W = 320, H = 170, LEFT = 28, TOP = 8, BOTTOM = 20, RIGHT = W - 62;
-const LABEL_GAP = 10; // px of the view box between two names' baselines
+const LABEL_GAP = 12; // px of the view box between two names' baselines (a 9 px text box is ~11)
 
 function svgEl(tag, attrs, text) {
   const node = document.createElementNS(NS, tag);
@@ -46,7 +46,7 @@ export function scoreChart(rounds, names) {
   const min = Math.min(0, ...all), max = Math.max(10, ...all);
   const x = (i) => LEFT + (i * (RIGHT - LEFT)) / Math.max(1, points.length - 1);
   const y = (v) => H - BOTTOM - ((v - min) * (H - TOP - BOTTOM)) / (max - min || 1);
-  const svg = svgEl("svg", { viewBox: `0 0 ${W} ${H}`, class: "score-svg", role: "img", "aria-label": t("Total scores after each round") });
+  const svg = svgEl("svg", { viewBox: `0 0 ${W} ${H}`, class: "score-svg", role: "img", "aria-label": gettext("Total scores after each round") });
   for (const v of ticks(min, max)) {
     svg.append(svgEl("line", { x1: LEFT, x2: RIGHT, y1: y(v), y2: y(v), class: v === 0 ? "grid zero" : "grid" }));
     svg.append(svgEl("text", { x: LEFT - 4, y: y(v) + 3, "text-anchor": "end" }, v));

@@ -1,7 +1,7 @@
 // Pieces and play types, mirrored from game/pieces.py and game/rules.py so the table can show the
 // type of a selection before it is played. The server still decides: this is only a preview.
 
-import { t } from "./i18n.js";
+import { gettext } from "./i18n.js";
 
 const RED_POINTS = { GENERAL: 14, ADVISOR: 12, ELEPHANT: 10, CHARIOT: 8, HORSE: 6, CANNON: 4, SOLDIER: 2 };
 const NAMES = Object.keys(RED_POINTS);
@@ -23,13 +23,13 @@ const nameOf = (kind) => kind.slice(0, kind.lastIndexOf("_"));
 export const colorOf = (kind) => kind.slice(kind.lastIndexOf("_") + 1);
 
 const PIECE_LABELS = {
-  GENERAL_RED: () => t("Red general"), GENERAL_BLACK: () => t("Black general"),
-  ADVISOR_RED: () => t("Red advisor"), ADVISOR_BLACK: () => t("Black advisor"),
-  ELEPHANT_RED: () => t("Red elephant"), ELEPHANT_BLACK: () => t("Black elephant"),
-  CHARIOT_RED: () => t("Red chariot"), CHARIOT_BLACK: () => t("Black chariot"),
-  HORSE_RED: () => t("Red horse"), HORSE_BLACK: () => t("Black horse"),
-  CANNON_RED: () => t("Red cannon"), CANNON_BLACK: () => t("Black cannon"),
-  SOLDIER_RED: () => t("Red soldier"), SOLDIER_BLACK: () => t("Black soldier"),
+  GENERAL_RED: () => gettext("Red general"), GENERAL_BLACK: () => gettext("Black general"),
+  ADVISOR_RED: () => gettext("Red advisor"), ADVISOR_BLACK: () => gettext("Black advisor"),
+  ELEPHANT_RED: () => gettext("Red elephant"), ELEPHANT_BLACK: () => gettext("Black elephant"),
+  CHARIOT_RED: () => gettext("Red chariot"), CHARIOT_BLACK: () => gettext("Black chariot"),
+  HORSE_RED: () => gettext("Red horse"), HORSE_BLACK: () => gettext("Black horse"),
+  CANNON_RED: () => gettext("Red cannon"), CANNON_BLACK: () => gettext("Black cannon"),
+  SOLDIER_RED: () => gettext("Red soldier"), SOLDIER_BLACK: () => gettext("Black soldier"),
 };
 
 /** "Red general", "Black soldier". */
@@ -41,18 +41,18 @@ export function sortKinds(kinds) {
 }
 
 const TYPE_LABELS = {
-  SINGLE: () => t("single"),
-  PAIR: () => t("pair"),
-  THREE_OF_A_KIND: () => t("three of a kind"),
-  STRAIGHT: () => t("straight"),
-  FOUR_OF_A_KIND: () => t("four of a kind"),
-  EXTENDED_STRAIGHT: () => t("extended straight"),
-  EXTENDED_STRAIGHT_5: () => t("extended straight (5)"),
-  FIVE_OF_A_KIND: () => t("five of a kind"),
-  DOUBLE_STRAIGHT: () => t("double straight"),
+  SINGLE: () => gettext("single"),
+  PAIR: () => gettext("pair"),
+  THREE_OF_A_KIND: () => gettext("three of a kind"),
+  STRAIGHT: () => gettext("straight"),
+  FOUR_OF_A_KIND: () => gettext("four of a kind"),
+  EXTENDED_STRAIGHT: () => gettext("extended straight"),
+  EXTENDED_STRAIGHT_5: () => gettext("extended straight (5)"),
+  FIVE_OF_A_KIND: () => gettext("five of a kind"),
+  DOUBLE_STRAIGHT: () => gettext("double straight"),
 };
 
-export const typeLabel = (type) => (type ? (TYPE_LABELS[type] ? TYPE_LABELS[type]() : type) : t("no valid play"));
+export const typeLabel = (type) => (type ? (TYPE_LABELS[type] ? TYPE_LABELS[type]() : type) : gettext("no valid play"));
 
 function sameSet(names, group) {
   return names.length === group.length && group.every((n) => names.includes(n));

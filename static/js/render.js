@@ -1,7 +1,7 @@
 // Rendering shared by the table and the staff replay: pieces, seats, the plays of a turn, the
 // story's lines. Every word goes through i18n.js; seats are named, or counted from 1.
 
-import { t, tn } from "./i18n.js";
+import { gettext, ngettext } from "./i18n.js";
 import { GLYPHS, POINTS, colorOf, pieceLabel, typeLabel } from "./pieces.js";
 
 export function el(tag, attrs = {}, ...children) {
@@ -25,7 +25,7 @@ export function el(tag, attrs = {}, ...children) {
  * technology, named by its label; a button token says its label as its (hidden) text. */
 export function pieceToken(kind, { tag = "span", class: extraClass, ...attrs } = {}) {
   const color = colorOf(kind).toLowerCase();
-  const label = tn("%(piece)s, %(n)s point", "%(piece)s, %(n)s points", POINTS[kind], { piece: pieceLabel(kind) });
+  const label = ngettext("%(piece)s, %(n)s point", "%(piece)s, %(n)s points", POINTS[kind], { piece: pieceLabel(kind) });
   const button = tag === "button";
   return el(
     tag,
@@ -43,13 +43,13 @@ export function piecesRow(kinds, cls = "pieces") {
 /** The seat's player's name, or "Seat 1" … "Seat 4" (counted from 1). */
 export function seatName(view, seat) {
   const s = view.seats[seat];
-  return (s && s.name) || t("Seat %(n)s", { n: seat + 1 });
+  return (s && s.name) || gettext("Seat %(n)s", { n: seat + 1 });
 }
 
 /** "Ana", "Ana and Ben", "Ana, Ben and Cai". */
 export function nameList(names) {
   if (names.length < 2) return names.join("");
-  return t("%(first)s and %(last)s", { first: names.slice(0, -1).join(", "), last: names.at(-1) });
+  return gettext("%(first)s and %(last)s", { first: names.slice(0, -1).join(", "), last: names.at(-1) });
 }
 
 /** Bot levels as players see them, by the strategy names of the protocol (``add_bot``). */
@@ -58,7 +58,7 @@ export const BOT_LEVELS = [
   { strategy: "smart", level: "normal" },
   { strategy: "expert", level: "hard" },
 ];
-const LEVEL_WORDS = { easy: () => t("easy"), normal: () => t("normal"), hard: () => t("hard") };
+const LEVEL_WORDS = { easy: () => gettext("easy"), normal: () => gettext("normal"), hard: () => gettext("hard") };
 export const DEFAULT_BOT_STRATEGY = "smart";
 export const botLevel = (strategy) => (BOT_LEVELS.find((b) => b.strategy === strategy) || { level: strategy }).level;
 const levelWord = (strategy) => (LEVEL_WORDS[botLevel(strategy)] || (() => strategy))();
@@ -71,25 +71,25 @@ export const botLevelOptions = () => BOT_LEVELS.map((b) =>
 export function seatCard(view, s, { you = null, hand = null, clock = null } = {}) {
   const acting = (view.to_act || []).includes(s.seat);
   const marks = [];
-  if (s.seat === view.host_seat) marks.push(el("span", { class: "mark host", text: t("host") }));
-  if (s.is_bot) marks.push(el("span", { class: `mark bot level-${botLevel(s.bot)}`, title: t("%(level)s bot", { level: levelWord(s.bot) }), text: t("bot · %(level)s", { level: levelWord(s.bot) }) }));
-  else if (s.name && s.bot_playing) marks.push(el("span", { class: "mark away", text: t("away · bot playing") }));
-  else if (s.name && !s.connected && view.phase === "waiting") marks.push(el("span", { class: "mark away", text: t("offline") }));
-  if (s.seat === you) marks.push(el("span", { class: "mark you", text: t("you") }));
+  if (s.seat === view.host_seat) marks.push(el("span", { class: "mark host", text: gettext("host") }));
+  if (s.is_bot) marks.push(el("span", { class: `mark bot level-${botLevel(s.bot)}`, title: gettext("%(level)s bot", { level: levelWord(s.bot) }), text: gettext("bot · %(level)s", { level: levelWord(s.bot) }) }));
+  else if (s.name && s.bot_playing) marks.push(el("span", { class: "mark away", text: gettext("away · bot playing") }));
+  else if (s.name && !s.connected && view.phase === "waiting") marks.push(el("span", { class: "mark away", text: gettext("offline") }));
+  if (s.seat === you) marks.push(el("span", { class: "mark you", text: gettext("you") }));
   const inRound = !["waiting", "game_over"].includes(view.phase);
-  const stats = [el("span", { class: "score", text: t("score %(n)s", { n: s.score }) })];
+  const stats = [el("span", { class: "score", text: gettext("score %(n)s", { n: s.score }) })];
   if (inRound) {
     const declared = s.declared === null ? "–" : s.declared;
-    stats.push(el("span", { class: "declared", title: t("declared / won"), text: t("declared %(d)s", { d: declared }) }));
-    stats.push(el("span", { class: "won", text: t("won %(n)s", { n: s.piles }) }));
-    stats.push(el("span", { class: "left", text: tn("%(n)s piece", "%(n)s pieces", s.hand_count) }));
+    stats.push(el("span", { class: "declared", title: gettext("declared / won"), text: gettext("declared %(d)s", { d: declared }) }));
+    stats.push(el("span", { class: "won", text: gettext("won %(n)s", { n: s.piles }) }));
+    stats.push(el("span", { class: "left", text: ngettext("%(n)s piece", "%(n)s pieces", s.hand_count) }));
   }
   return el(
     "article",
     { class: `seat${acting ? " acting" : ""}${s.name ? "" : " empty"}`, "data-seat": s.seat, "aria-label": seatName(view, s.seat) },
-    el("header", {}, el("strong", { class: "seat-name", text: s.name || t("Empty seat") }), ...marks),
+    el("header", {}, el("strong", { class: "seat-name", text: s.name || gettext("Empty seat") }), ...marks),
     s.name ? el("div", { class: "stats" }, stats) : null,
-    acting ? el("div", { class: "acting-note", text: clock || t("to act") }) : null,
+    acting ? el("div", { class: "acting-note", text: clock || gettext("to act") }) : null,
     hand ? piecesRow(hand, "pieces small") : null,
   );
 }
@@ -113,55 +113,55 @@ export function playsList(view, plays, winningSeat) {
 }
 
 const PHASE_TITLES = {
-  waiting: () => t("Waiting for players"),
-  preparation: () => t("Dealing"),
-  round_start: () => t("Round starting"),
-  declaration: () => t("Declarations"),
-  turn: () => t("Playing"),
-  turn_results: () => t("Turn result"),
-  scoring: () => t("Round scores"),
-  game_over: () => t("Game over"),
+  waiting: () => gettext("Waiting for players"),
+  preparation: () => gettext("Dealing"),
+  round_start: () => gettext("Round starting"),
+  declaration: () => gettext("Declarations"),
+  turn: () => gettext("Playing"),
+  turn_results: () => gettext("Turn result"),
+  scoring: () => gettext("Round scores"),
+  game_over: () => gettext("Game over"),
 };
 export const phaseTitle = (phase) => (PHASE_TITLES[phase] ? PHASE_TITLES[phase]() : phase);
 
 const signed = (n) => (n > 0 ? `+${n}` : n < 0 ? `−${-n}` : "0");
 export { signed };
 
-const FREED = { removed: () => t("freed by the host"), left: () => t("the player left") };
+const FREED = { removed: () => gettext("freed by the host"), left: () => gettext("the player left") };
 
 /** One line of the story, in words, or null for an event the story leaves out. */
 export function describeEvent(view, event) {
   const p = event.payload || {};
   const who = (seat) => seatName(view, seat);
   switch (event.type) {
-    case "room_created": return t("Room created.");
-    case "seat_taken": return t("%(name)s sat down in seat %(n)s.", { name: p.name, n: p.seat + 1 });
-    case "bot_added": return t("%(name)s (%(level)s bot) joined seat %(n)s.", { name: p.name, level: levelWord(p.strategy), n: p.seat + 1 });
-    case "seat_freed": return t("Seat %(n)s is free (%(why)s).", { n: p.seat + 1, why: FREED[p.reason] ? FREED[p.reason]() : p.reason });
-    case "host_changed": return p.seat === null ? t("No host.") : t("%(name)s is the host.", { name: who(p.seat) });
-    case "player_connected": return t("%(name)s connected.", { name: who(p.seat) });
-    case "player_disconnected": return p.left ? t("%(name)s left; a bot plays for them.", { name: who(p.seat) }) : t("%(name)s disconnected; a bot plays for them.", { name: who(p.seat) });
-    case "room_closed": return p.reason === "staff" ? t("Room closed by staff.") : t("Room closed.");
-    case "game_started": return t("The game started.");
+    case "room_created": return gettext("Room created.");
+    case "seat_taken": return gettext("%(name)s sat down in seat %(n)s.", { name: p.name, n: p.seat + 1 });
+    case "bot_added": return gettext("%(name)s (%(level)s bot) joined seat %(n)s.", { name: p.name, level: levelWord(p.strategy), n: p.seat + 1 });
+    case "seat_freed": return gettext("Seat %(n)s is free (%(why)s).", { n: p.seat + 1, why: FREED[p.reason] ? FREED[p.reason]() : p.reason });
+    case "host_changed": return p.seat === null ? gettext("No host.") : gettext("%(name)s is the host.", { name: who(p.seat) });
+    case "player_connected": return gettext("%(name)s connected.", { name: who(p.seat) });
+    case "player_disconnected": return p.left ? gettext("%(name)s left; a bot plays for them.", { name: who(p.seat) }) : gettext("%(name)s disconnected; a bot plays for them.", { name: who(p.seat) });
+    case "room_closed": return p.reason === "staff" ? gettext("Room closed by staff.") : gettext("Room closed.");
+    case "game_started": return gettext("The game started.");
     case "phase_change": return null;
     case "hands_dealt": {
-      const starts = t("Hands dealt; %(name)s starts.", { name: who(p.starter) });
-      return p.weak && p.weak.length ? `${starts} ${t("Weak hands: %(names)s.", { names: nameList(p.weak.map(who)) })}` : starts;
+      const starts = gettext("Hands dealt; %(name)s starts.", { name: who(p.starter) });
+      return p.weak && p.weak.length ? `${starts} ${gettext("Weak hands: %(names)s.", { names: nameList(p.weak.map(who)) })}` : starts;
     }
     case "redeal_decided": {
-      const late = p.timed_out ? ` ${t("(time ran out)")}` : "";
-      if (p.accept === undefined) return t("%(name)s has decided.", { name: who(p.seat) }) + late;
-      return (p.accept ? t("%(name)s asks for a redeal.", { name: who(p.seat) }) : t("%(name)s keeps the hand.", { name: who(p.seat) })) + late;
+      const late = p.timed_out ? ` ${gettext("(time ran out)")}` : "";
+      if (p.accept === undefined) return gettext("%(name)s has decided.", { name: who(p.seat) }) + late;
+      return (p.accept ? gettext("%(name)s asks for a redeal.", { name: who(p.seat) }) : gettext("%(name)s keeps the hand.", { name: who(p.seat) })) + late;
     }
-    case "redeal": return t("Redeal for %(name)s: the round now counts ×%(m)s.", { name: who(p.seat), m: p.multiplier });
-    case "declared": return t("%(name)s declared %(n)s.", { name: who(p.seat), n: p.value });
-    case "played": return tn("%(name)s played %(n)s piece (%(type)s).", "%(name)s played %(n)s pieces (%(type)s).", p.pieces.length, { name: who(p.seat), type: typeLabel(p.play_type) });
-    case "turn_won": return tn("%(name)s won turn %(turn)s and %(n)s pile.", "%(name)s won turn %(turn)s and %(n)s piles.", p.piles, { name: who(p.winner), turn: p.turn });
-    case "round_scored": return t("Round %(round)s scores: %(scores)s.", { round: p.round, scores: p.seats.map((s) => `${who(s.seat)} ${signed(s.delta)}`).join(", ") });
+    case "redeal": return gettext("Redeal for %(name)s: the round now counts ×%(m)s.", { name: who(p.seat), m: p.multiplier });
+    case "declared": return gettext("%(name)s declared %(n)s.", { name: who(p.seat), n: p.value });
+    case "played": return ngettext("%(name)s played %(n)s piece (%(type)s).", "%(name)s played %(n)s pieces (%(type)s).", p.pieces.length, { name: who(p.seat), type: typeLabel(p.play_type) });
+    case "turn_won": return ngettext("%(name)s won turn %(turn)s and %(n)s pile.", "%(name)s won turn %(turn)s and %(n)s piles.", p.piles, { name: who(p.winner), turn: p.turn });
+    case "round_scored": return gettext("Round %(round)s scores: %(scores)s.", { round: p.round, scores: p.seats.map((s) => `${who(s.seat)} ${signed(s.delta)}`).join(", ") });
     case "game_over": {
-      const after = tn("Game over after %(n)s round.", "Game over after %(n)s rounds.", p.rounds);
+      const after = ngettext("Game over after %(n)s round.", "Game over after %(n)s rounds.", p.rounds);
       const names = nameList(p.winners.map(who));
-      return `${after} ${tn("Winner: %(names)s.", "Winners: %(names)s.", p.winners.length, { names })}`;
+      return `${after} ${ngettext("Winner: %(names)s.", "Winners: %(names)s.", p.winners.length, { names })}`;
     }
     default: return null;
   }

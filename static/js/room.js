@@ -6,7 +6,7 @@ import { TurnAlert } from "./alerts.js";
 import { postJSON, rememberName, rememberedName, showError } from "./api.js";
 import { Board } from "./board.js";
 import { scoreChart } from "./chart.js";
-import { t, tn } from "./i18n.js";
+import { gettext, ngettext } from "./i18n.js";
 import { playType, sortKinds, typeLabel } from "./pieces.js";
 import { botLevelOptions, el, nameList, phaseTitle, pieceToken, seatName, signed } from "./render.js";
 import "./rules.js";
@@ -48,22 +48,22 @@ function onStatus(state, detail) {
   const conn = $("conn");
   if (state === "open") {
     banner.hidden = true;
-    conn.textContent = `● ${t("live")}`;
+    conn.textContent = `● ${gettext("live")}`;
     conn.className = "conn ok";
     return;
   }
   conn.className = "conn bad";
   if (state === "lost") {
-    banner.textContent = t("Connection lost. Reconnecting in %(n)s s… (your seat is kept; a bot plays for you meanwhile)", { n: detail });
+    banner.textContent = gettext("Connection lost. Reconnecting in %(n)s s… (your seat is kept; a bot plays for you meanwhile)", { n: detail });
     banner.hidden = false;
-    conn.textContent = `○ ${t("offline")}`;
+    conn.textContent = `○ ${gettext("offline")}`;
   } else if (state === "closed") {
-    banner.textContent = detail === 4000 ? t("You no longer have a seat in this room.") :
-      detail === 4403 ? t("Your seat token is not valid for this room.") : t("Disconnected.");
+    banner.textContent = detail === 4000 ? gettext("You no longer have a seat in this room.") :
+      detail === 4403 ? gettext("Your seat token is not valid for this room.") : gettext("Disconnected.");
     banner.hidden = false;
-    conn.textContent = `○ ${t("closed")}`;
+    conn.textContent = `○ ${gettext("closed")}`;
   } else {
-    conn.textContent = `… ${t("connecting")}`;
+    conn.textContent = `… ${gettext("connecting")}`;
   }
 }
 
@@ -81,7 +81,7 @@ function onMessage(message) {
     if (handNow !== handBefore || phaseBefore !== view.phase) selected = [];
     render();
   } else if (message.type === "removed") {
-    showError($("waiting-error"), message.reason === "left" ? t("You left this room.") : t("The host freed your seat."));
+    showError($("waiting-error"), message.reason === "left" ? gettext("You left this room.") : gettext("The host freed your seat."));
   } else if (message.type === "error" && message.request_id === null) {
     showError($("play-error"), errorText(message));
   }
@@ -92,23 +92,23 @@ function errorText(error) {
   const required = view && view.turn ? view.turn.required : null;
   const waitingFor = view ? nameList(view.to_act.map((s) => seatName(view, s))) : "";
   const texts = {
-    not_your_turn: () => (waitingFor ? t("It is not your turn: the game waits for %(names)s.", { names: waitingFor }) : t("It is not your turn.")),
-    wrong_phase: () => t("That is not possible at this point of the game."),
-    not_host: () => t("Only the host can do that."),
-    not_seated: () => t("You are watching: take a seat to play."),
-    room_closed: () => t("This room is closed."),
-    room_full: () => t("All four seats are taken."),
-    seat_taken: () => t("That seat is taken."),
-    seat_empty: () => t("That seat is empty."),
-    seats_not_filled: () => t("The game starts when all four seats are taken."),
-    no_redeal_pending: () => t("No redeal decision is waiting for you (the time may have run out)."),
-    name_taken: () => t("That name is taken in this room: choose another one."),
-    invalid_name: () => t("A name is 1 to 32 printable characters."),
-    wrong_piece_count: () => (required ? tn("You must play exactly %(n)s piece.", "You must play exactly %(n)s pieces.", required) : null),
-    rate_limited: () => t("Too fast: wait a moment and try again."),
-    disconnected: () => t("Not connected: reconnecting, try again in a moment."),
+    not_your_turn: () => (waitingFor ? gettext("It is not your turn: the game waits for %(names)s.", { names: waitingFor }) : gettext("It is not your turn.")),
+    wrong_phase: () => gettext("That is not possible at this point of the game."),
+    not_host: () => gettext("Only the host can do that."),
+    not_seated: () => gettext("You are watching: take a seat to play."),
+    room_closed: () => gettext("This room is closed."),
+    room_full: () => gettext("All four seats are taken."),
+    seat_taken: () => gettext("That seat is taken."),
+    seat_empty: () => gettext("That seat is empty."),
+    seats_not_filled: () => gettext("The game starts when all four seats are taken."),
+    no_redeal_pending: () => gettext("No redeal decision is waiting for you (the time may have run out)."),
+    name_taken: () => gettext("That name is taken in this room: choose another one."),
+    invalid_name: () => gettext("A name is 1 to 32 printable characters."),
+    wrong_piece_count: () => (required ? ngettext("You must play exactly %(n)s piece.", "You must play exactly %(n)s pieces.", required) : null),
+    rate_limited: () => gettext("Too fast: wait a moment and try again."),
+    disconnected: () => gettext("Not connected: reconnecting, try again in a moment."),
   };
-  return (texts[error.code] && texts[error.code]()) || error.message || t("The server refused this.");
+  return (texts[error.code] && texts[error.code]()) || error.message || gettext("The server refused this.");
 }
 
 /** Send an action; show the server's refusal in ``errorEl``. */
@@ -146,17 +146,17 @@ function render() {
   renderClock();
   $("leave-room").hidden = you === null || view.phase === "game_over";
   const yours = view.to_act.includes(you);
-  alert.update(yours, view.phase === "declaration" ? t("Your turn: declare.") : view.phase === "preparation" ? t("Your turn: keep or redeal your hand.") : t("Your turn: play."));
+  alert.update(yours, view.phase === "declaration" ? gettext("Your turn: declare.") : view.phase === "preparation" ? gettext("Your turn: keep or redeal your hand.") : gettext("Your turn: play."));
 }
 
 function renderStatus(you) {
-  $("phase-title").textContent = view.closed ? (closedByStaff ? t("Room closed by staff") : t("Room closed")) : phaseTitle(view.phase);
-  const round = view.round ? t("Round %(n)s of at most %(max)s", { n: view.round, max: view.max_rounds }) : "";
-  const mult = view.multiplier > 1 ? t("counts ×%(m)s", { m: view.multiplier }) : "";
+  $("phase-title").textContent = view.closed ? (closedByStaff ? gettext("Room closed by staff") : gettext("Room closed")) : phaseTitle(view.phase);
+  const round = view.round ? gettext("Round %(n)s of at most %(max)s", { n: view.round, max: view.max_rounds }) : "";
+  const mult = view.multiplier > 1 ? gettext("counts ×%(m)s", { m: view.multiplier }) : "";
   const acting = view.to_act.length
-    ? view.to_act.includes(you) ? t("Your turn.") : t("Waiting for %(names)s.", { names: nameList(view.to_act.map((s) => seatName(view, s))) })
+    ? view.to_act.includes(you) ? gettext("Your turn.") : gettext("Waiting for %(names)s.", { names: nameList(view.to_act.map((s) => seatName(view, s))) })
     : "";
-  const watching = you === null ? t("You are watching.") : "";
+  const watching = you === null ? gettext("You are watching.") : "";
   $("phase-detail").textContent = [round, mult, acting, watching].filter(Boolean).join(" · ");
   tableEl.classList.toggle("your-turn", view.to_act.includes(you));
 }
@@ -176,26 +176,26 @@ function renderWaiting(you) {
   const taken = view.seats.filter((s) => s.name).length;
   const isHost = you !== null && view.host_seat === you;
   let help;
-  if (isHost) help = taken < 4 ? t("%(n)s/4 seats taken. Add bots to the empty seats, or wait for friends: share this page's link or the room code %(code)s.", { n: taken, code: roomId }) : t("Everyone is here.");
-  else if (view.host_seat === null) help = t("This room has no host now, so nobody can start the game.");
-  else if (you === null) help = t("Waiting for the host to start.");
-  else help = t("Waiting for %(name)s (the host) to start.", { name: seatName(view, view.host_seat) });
+  if (isHost) help = taken < 4 ? gettext("%(n)s/4 seats taken. Add bots to the empty seats, or wait for friends: share this page's link or the room code %(code)s.", { n: taken, code: roomId }) : gettext("Everyone is here.");
+  else if (view.host_seat === null) help = gettext("This room has no host now, so nobody can start the game.");
+  else if (you === null) help = gettext("Waiting for the host to start.");
+  else help = gettext("Waiting for %(name)s (the host) to start.", { name: seatName(view, view.host_seat) });
   $("waiting-help").textContent = help;
   const start = $("start-game");
   start.hidden = !isHost;
   start.disabled = !view.legal.start || sending;
-  start.title = view.legal.start ? "" : t("The game starts when all four seats are taken.");
+  start.title = view.legal.start ? "" : gettext("The game starts when all four seats are taken.");
   // Host controls on the seat cards: add a bot to an empty seat, free a taken one.
   if (!isHost) return;
   for (const card of $("seats").querySelectorAll(".seat")) {
     const seat = Number(card.dataset.seat);
     const s = view.seats[seat];
     if (!s.name) {
-      const level = el("select", { class: "small bot-level", "aria-label": t("Bot level for seat %(n)s", { n: seat + 1 }) }, botLevelOptions());
+      const level = el("select", { class: "small bot-level", "aria-label": gettext("Bot level for seat %(n)s", { n: seat + 1 }) }, botLevelOptions());
       const add = () => act("add_bot", { seat, strategy: level.value }, $("waiting-error"));
-      card.append(el("div", { class: "row add-bot-row" }, level, el("button", { type: "button", class: "small add-bot", onclick: add, text: t("Add a bot") })));
+      card.append(el("div", { class: "row add-bot-row" }, level, el("button", { type: "button", class: "small add-bot", onclick: add, text: gettext("Add a bot") })));
     } else if (seat !== you) {
-      card.append(el("button", { type: "button", class: "small link free-seat", onclick: () => act("remove_seat", { seat }, $("waiting-error")), text: t("Free seat") }));
+      card.append(el("button", { type: "button", class: "small link free-seat", onclick: () => act("remove_seat", { seat }, $("waiting-error")), text: gettext("Free seat") }));
     }
   }
 }
@@ -204,7 +204,7 @@ function renderRedeal() {
   const show = view.legal.redeal;
   $("redeal").hidden = !show;
   if (!show) return;
-  $("redeal-text").textContent = t("No piece in your hand is worth more than 9. Ask for a new deal and the round counts ×%(next)s (now ×%(now)s).", { next: view.multiplier + 1, now: view.multiplier });
+  $("redeal-text").textContent = gettext("No piece in your hand is worth more than 9. Ask for a new deal and the round counts ×%(next)s (now ×%(now)s).", { next: view.multiplier + 1, now: view.multiplier });
   $("redeal-accept").disabled = sending;
   $("redeal-decline").disabled = sending;
 }
@@ -215,8 +215,8 @@ function declareReason(value) {
   const others = view.seats.filter((s) => s.seat !== me.seat);
   const total = others.reduce((sum, s) => sum + (s.declared || 0), 0);
   const last = others.every((s) => s.declared !== null);
-  if (value === 0 && me.zero_streak >= 2) return t("You declared 0 in each of your last two rounds.");
-  if (last && total + value === 8) return t("The last seat may not make the total exactly 8 (the others declared %(n)s).", { n: total });
+  if (value === 0 && me.zero_streak >= 2) return gettext("You declared 0 in each of your last two rounds.");
+  if (last && total + value === 8) return gettext("The last seat may not make the total exactly 8 (the others declared %(n)s).", { n: total });
   return "";
 }
 
@@ -235,14 +235,14 @@ function renderDeclare(you) {
   const allowed = new Set(view.legal.declare);
   const buttons = [];
   for (let value = 0; value <= 8; value++) {
-    const reason = allowed.has(value) ? "" : declareReason(value) || t("Not allowed now.");
+    const reason = allowed.has(value) ? "" : declareReason(value) || gettext("Not allowed now.");
     buttons.push(el("button", {
       type: "button",
       class: "declare-value",
       "data-value": value,
       // Forbidden values stay focusable and clickable: the server's answer says why.
       "aria-disabled": reason ? "true" : null,
-      title: reason || t("Declare %(n)s", { n: value }),
+      title: reason || gettext("Declare %(n)s", { n: value }),
       onclick: () => act("declare", { value }, $("declare-error")),
       disabled: sending,
       text: value,
@@ -252,7 +252,7 @@ function renderDeclare(you) {
 }
 
 const selectionKinds = () => selected.map((i) => view.you.hand[i]);
-const pieceCount = (n) => tn("%(n)s piece", "%(n)s pieces", n);
+const pieceCount = (n) => ngettext("%(n)s piece", "%(n)s pieces", n);
 
 /** Whether the current selection may be played, and why not. */
 function selectionCheck() {
@@ -261,10 +261,10 @@ function selectionCheck() {
   const kinds = selectionKinds();
   const n = kinds.length;
   const type = playType(kinds);
-  const wanted = rule.min === rule.max ? pieceCount(rule.min) : t("%(min)s–%(max)s pieces", { min: rule.min, max: rule.max });
-  if (n === 0) return { ok: false, why: rule.min === rule.max ? t("Select %(pieces)s.", { pieces: pieceCount(rule.min) }) : t("Select 1 to %(n)s pieces.", { n: rule.max }) };
-  if (n < rule.min || n > rule.max) return { ok: false, why: t("You must play %(pieces)s.", { pieces: wanted }), type };
-  if (view.turn.required === null && !type) return { ok: false, why: t("The leader must play a valid combination."), type };
+  const wanted = rule.min === rule.max ? pieceCount(rule.min) : gettext("%(min)s–%(max)s pieces", { min: rule.min, max: rule.max });
+  if (n === 0) return { ok: false, why: rule.min === rule.max ? gettext("Select %(pieces)s.", { pieces: pieceCount(rule.min) }) : gettext("Select 1 to %(n)s pieces.", { n: rule.max }) };
+  if (n < rule.min || n > rule.max) return { ok: false, why: gettext("You must play %(pieces)s.", { pieces: wanted }), type };
+  if (view.turn.required === null && !type) return { ok: false, why: gettext("The leader must play a valid combination."), type };
   return { ok: true, why: "", type };
 }
 
@@ -285,13 +285,13 @@ function renderHand(you) {
   const playing = Boolean(view.legal.play);
   const check = selectionCheck();
   let info = "";
-  if (playing && selected.length) info = t("%(n)s selected: %(type)s", { n: selected.length, type: typeLabel(check.type) }) + (check.why ? ` — ${check.why}` : "");
+  if (playing && selected.length) info = gettext("%(n)s selected: %(type)s", { n: selected.length, type: typeLabel(check.type) }) + (check.why ? ` — ${check.why}` : "");
   else if (playing) info = check.why;
-  else if (view.phase === "turn") info = t("Wait for your turn.");
+  else if (view.phase === "turn") info = gettext("Wait for your turn.");
   $("selection-info").textContent = info;
   $("play-actions").hidden = view.phase !== "turn";
   $("play-button").disabled = !playing || !check.ok || sending;
-  $("play-button").textContent = check.ok ? t("Play %(type)s", { type: typeLabel(check.type) }) : t("Play");
+  $("play-button").textContent = check.ok ? gettext("Play %(type)s", { type: typeLabel(check.type) }) : gettext("Play");
   $("clear-button").disabled = selected.length === 0;
 }
 
@@ -307,34 +307,34 @@ function renderScores() {
   $("score-chart").hidden = rounds.length === 0;
   if (!rounds.length) return;
   const names = view.seats.map((s, i) => seatName(view, i));
-  const head = el("tr", {}, el("th", { scope: "col", text: t("Round") }), names.map((n) => el("th", { scope: "col", text: n })));
+  const head = el("tr", {}, el("th", { scope: "col", text: gettext("Round") }), names.map((n) => el("th", { scope: "col", text: n })));
   const rows = rounds.map((r) =>
     el("tr", {}, el("th", { scope: "row", text: r.multiplier > 1 ? `${r.round} (×${r.multiplier})` : r.round }),
-      r.deltas.map((d, i) => el("td", { title: t("declared %(d)s, won %(w)s", { d: r.declared[i], w: r.piles[i] }) },
+      r.deltas.map((d, i) => el("td", { title: gettext("declared %(d)s, won %(w)s", { d: r.declared[i], w: r.piles[i] }) },
         el("span", { class: d >= 0 ? "plus" : "minus", text: signed(d) }),
         el("span", { class: "muted small", text: ` (${r.declared[i]}/${r.piles[i]})` })))),
   );
-  const total = el("tr", { class: "total" }, el("th", { scope: "row", text: t("Total") }), view.seats.map((s) => el("td", { text: s.score })));
+  const total = el("tr", { class: "total" }, el("th", { scope: "row", text: gettext("Total") }), view.seats.map((s) => el("td", { text: s.score })));
   $("score-table").replaceChildren(
-    el("caption", { class: "sr-only", text: t("Each round's score per player (declared/won), and the totals") }),
+    el("caption", { class: "sr-only", text: gettext("Each round's score per player (declared/won), and the totals") }),
     el("thead", {}, head), el("tbody", {}, rows, total));
-  $("score-chart").replaceChildren(scoreChart(rounds, names), el("figcaption", { text: t("Total scores after each round") }));
+  $("score-chart").replaceChildren(scoreChart(rounds, names), el("figcaption", { text: gettext("Total scores after each round") }));
 }
 
 function renderGameOver(you) {
   const over = view.phase === "game_over" && view.result;
   $("game-over").hidden = !over;
   if (!over) return;
-  $("over-title").textContent = view.winners.includes(you) ? t("You win!") : t("Final ranking");
+  $("over-title").textContent = view.winners.includes(you) ? gettext("You win!") : gettext("Final ranking");
   $("rankings").replaceChildren(...view.result.rankings.map((r) =>
     el("li", { class: r.rank === 1 ? "winner" : "", "data-rank": r.rank },
       el("span", { class: "rank", text: `${r.rank}.` }),
       " ",
       el("strong", { text: r.name }),
-      ` — ${[tn("%(n)s point", "%(n)s points", r.score), tn("%(n)s turn won", "%(n)s turns won", r.turns_won), tn("%(n)s perfect round", "%(n)s perfect rounds", r.perfect_rounds)].join(", ")}`)));
-  const rounds = tn("%(n)s round", "%(n)s rounds", view.result.rounds);
-  const minutes = view.result.duration_s ? tn("%(n)s minute", "%(n)s minutes", Math.max(1, Math.round(view.result.duration_s / 60))) : "";
-  $("over-detail").textContent = minutes ? t("%(rounds)s in %(time)s.", { rounds, time: minutes }) : `${rounds}.`;
+      ` — ${[ngettext("%(n)s point", "%(n)s points", r.score), ngettext("%(n)s turn won", "%(n)s turns won", r.turns_won), ngettext("%(n)s perfect round", "%(n)s perfect rounds", r.perfect_rounds)].join(", ")}`)));
+  const rounds = ngettext("%(n)s round", "%(n)s rounds", view.result.rounds);
+  const minutes = view.result.duration_s ? ngettext("%(n)s minute", "%(n)s minutes", Math.max(1, Math.round(view.result.duration_s / 60))) : "";
+  $("over-detail").textContent = minutes ? gettext("%(rounds)s in %(time)s.", { rounds, time: minutes }) : `${rounds}.`;
   $("play-again").hidden = you === null; // spectators go back to the lobby
 }
 
@@ -355,15 +355,15 @@ function clockText(left) {
   const names = nameList(view.to_act.map((s) => seatName(view, s)));
   switch (view.phase) {
     case "preparation":
-      return mine ? t("You keep this hand in %(n)s s unless you ask for a redeal", { n: left }) : t("Redeal decisions close in %(n)s s", { n: left });
-    case "round_start": return t("Declarations start in %(n)s s", { n: left });
+      return mine ? gettext("You keep this hand in %(n)s s unless you ask for a redeal", { n: left }) : gettext("Redeal decisions close in %(n)s s", { n: left });
+    case "round_start": return gettext("Declarations start in %(n)s s", { n: left });
     case "declaration":
     case "turn":
-      if (mine) return t("A bot plays for you in %(n)s s", { n: left });
-      return names ? t("%(names)s: %(n)s s", { names, n: left }) : "";
+      if (mine) return gettext("A bot plays for you in %(n)s s", { n: left });
+      return names ? gettext("%(names)s: %(n)s s", { names, n: left }) : "";
     case "turn_results":
-      return view.seats.every((s) => s.hand_count === 0) ? t("Round scores in %(n)s s", { n: left }) : t("Next turn in %(n)s s", { n: left });
-    case "scoring": return lastRound() ? t("Final result in %(n)s s", { n: left }) : t("Next round in %(n)s s", { n: left });
+      return view.seats.every((s) => s.hand_count === 0) ? gettext("Round scores in %(n)s s", { n: left }) : gettext("Next turn in %(n)s s", { n: left });
+    case "scoring": return lastRound() ? gettext("Final result in %(n)s s", { n: left }) : gettext("Next round in %(n)s s", { n: left });
     default: return "";
   }
 }
@@ -372,7 +372,7 @@ function clockText(left) {
 function seatClock(seat) {
   const left = secondsLeft();
   if (left === null || !view.to_act.includes(seat)) return null;
-  return `⏱ ${t("%(n)s s", { n: left })}`;
+  return `⏱ ${gettext("%(n)s s", { n: left })}`;
 }
 
 /** The clock lines (outside any live region: they change every second). */
@@ -384,7 +384,7 @@ function renderClock() {
   if (clock.textContent !== text) clock.textContent = text;
   clock.classList.toggle("mine", view.to_act.includes(youOf()));
   for (const note of $("seats").querySelectorAll(".seat.acting .acting-note")) {
-    const wanted = seatClock(Number(note.closest(".seat").dataset.seat)) || t("to act");
+    const wanted = seatClock(Number(note.closest(".seat").dataset.seat)) || gettext("to act");
     if (note.textContent !== wanted) note.textContent = wanted;
   }
 }
@@ -405,7 +405,7 @@ $("play-button").addEventListener("click", () => {
 $("take-seat-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const name = $("seat-name").value.trim();
-  if (!name) return showError($("take-seat-error"), t("Enter a name first (1 to 32 characters)."));
+  if (!name) return showError($("take-seat-error"), gettext("Enter a name first (1 to 32 characters)."));
   $("take-seat-button").disabled = true;
   const result = await postJSON(`/api/rooms/${roomId}/join/`, { player_name: name });
   $("take-seat-button").disabled = false;
@@ -414,14 +414,14 @@ $("take-seat-form").addEventListener("submit", async (event) => {
   location.reload(); // the session now holds the seat: the socket connects as that seat
 });
 $("leave-room").addEventListener("click", async () => {
-  if (!confirm(view && view.phase !== "waiting" ? t("Leave the game? A bot will play your seat.") : t("Leave this room?"))) return;
+  if (!confirm(view && view.phase !== "waiting" ? gettext("Leave the game? A bot will play your seat.") : gettext("Leave this room?"))) return;
   await act("leave", {}, $("waiting-error"));
   location.href = "/";
 });
 $("play-again").addEventListener("click", async () => {
   const bots = view.seats.filter((s) => s.is_bot).length;
   const you = view.you ? view.seats[view.you.seat].name : rememberedName();
-  const result = await postJSON("/api/rooms/", { player_name: you || rememberedName() || t("Player"), bots });
+  const result = await postJSON("/api/rooms/", { player_name: you || rememberedName() || gettext("Player"), bots });
   if (!result.ok) return showError($("again-error"), errorText(result.error));
   location.href = `/rooms/${result.data.room_id}/`;
 });

@@ -2,7 +2,7 @@
 // round's scores inline. The table connects with ?version=0, so after a reload, a reconnect or
 // for a late spectator the first update brings every public event and the story is whole.
 
-import { t } from "./i18n.js";
+import { gettext } from "./i18n.js";
 import { describeEvent, el } from "./render.js";
 
 export class Story {
@@ -16,7 +16,7 @@ export class Story {
   /** The <ol> of ``round``, made (at the top: newest first) when it is new. */
   group(round) {
     if (!this.groups.has(round)) {
-      const title = round ? t("Round %(n)s", { n: round }) : t("Before the start");
+      const title = round ? gettext("Round %(n)s", { n: round }) : gettext("Before the start");
       const list = el("ol", { reversed: true });
       const section = el("section", { class: "story-round", "data-round": round }, el("h3", { text: title }), list);
       this.root.prepend(section);

@@ -85,6 +85,32 @@ def badge_overlaps(page: Page) -> tuple[set[int], list[tuple[int, float]]]:
     return {size for size, _ in tokens}, [(size, area) for size, area in tokens if area > 0.5]
 
 
+#: The score panel: whether the table is cut (scrolls sideways), the number of axis values of
+#: the chart, and the pairs of end labels (names) that overlap.
+SCORES_JS = """() => {
+  const scroller = document.querySelector("#scores .scroll");
+  const labels = [...document.querySelectorAll(".score-svg text.end-label")]
+    .map((n) => n.getBoundingClientRect());
+  const meet = (a, b) =>
+    a.top < b.bottom && b.top < a.bottom && a.left < b.right && b.left < a.right;
+  const overlapping = [];
+  labels.forEach((a, i) => labels.slice(i + 1).forEach((b, j) => {
+    if (meet(a, b)) overlapping.push([i, i + j + 1]);
+  }));
+  return {
+    cut: scroller.scrollWidth > scroller.clientWidth + 1,
+    axisValues: document.querySelectorAll(".score-svg text:not(.end-label)").length,
+    labels: labels.length,
+    overlapping,
+  };
+}"""
+
+
+def score_panel(page: Page) -> dict:
+    """What the score panel shows: see SCORES_JS."""
+    return page.evaluate(SCORES_JS)
+
+
 AXE_RUN_JS = """async () => {
   const result = await axe.run(document, { resultTypes: ["violations"] });
   return result.violations.map((v) => ({

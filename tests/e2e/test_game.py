@@ -12,7 +12,13 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from .checks import axe_violations, badge_overlaps, outside_viewport, zero_based_seats
+from .checks import (
+    axe_violations,
+    badge_overlaps,
+    outside_viewport,
+    score_panel,
+    zero_based_seats,
+)
 from .table import Table
 
 GAME_SECONDS = 240
@@ -118,6 +124,15 @@ def test_a_whole_game_against_three_bots_fits_the_screen(
     if desktop:
         page.screenshot(path=screenshots / "game-over.png")
 
+    # --- the scores: the table whole, the chart with axis values and names apart
+    if not desktop:
+        page.get_by_role("button", name="Story, scores, rules").click()
+    page.get_by_role("tab", name="Scores").click()
+    expect(page.locator("#score-table")).to_be_visible()
+    scores = score_panel(page)
+    assert scores["labels"] == 4 and scores["overlapping"] == [], scores
+    assert scores["axisValues"] >= 4 and not scores["cut"], scores
+
     assert taken >= {"table"} and (desktop or "reload" in taken), taken
     assert seen["decisions"] >= 10
     # The hand's tokens and the trick's: two sizes on each screen.
@@ -129,6 +144,13 @@ def test_a_whole_game_against_three_bots_fits_the_screen(
     assert status == 200 and room["status"] == "finished", room
 
     if desktop:
+        # A spectator who comes late reads the whole story and is offered the lobby only.
+        late = open_context(viewport=VIEWPORTS[device]).new_page()
+        late.goto(f"/rooms/{room_id}/")
+        expect(late.locator("#game-over")).to_be_visible()
+        expect(late.get_by_role("link", name="Back to the lobby")).to_be_visible()
+        expect(late.get_by_role("button", name="Play again")).to_be_hidden()
+        expect(late.locator("#log li")).to_have_count(page.locator("#log li").count())
         page.goto("/rules/")
         expect(page.locator("#rules-plays ~ dl .piece").first).to_be_visible()
         assert page.locator(".example .piece").count() > 40
