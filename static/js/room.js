@@ -288,7 +288,7 @@ function renderHand(you) {
   if (playing && selected.length) info = gettext("%(n)s selected: %(type)s", { n: selected.length, type: typeLabel(check.type) }) + (check.why ? ` — ${check.why}` : "");
   else if (playing) info = check.why;
   else if (view.phase === "turn") info = gettext("Wait for your turn.");
-  $("selection-info").textContent = info;
+  if ($("selection-info").textContent !== info) $("selection-info").textContent = info; // a live region
   $("play-actions").hidden = view.phase !== "turn";
   $("play-button").disabled = !playing || !check.ok || sending;
   $("play-button").textContent = check.ok ? gettext("Play %(type)s", { type: typeLabel(check.type) }) : gettext("Play");

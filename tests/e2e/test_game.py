@@ -66,6 +66,9 @@ def test_a_whole_game_against_three_bots_fits_the_screen(
         if state not in DECISIONS:
             return
         seen["decisions"] += 1
+        # Your turn is in the tab's title and said once in the live region (not the clock).
+        assert page.title().startswith("● Your turn · "), page.title()
+        expect(page.locator("#announce")).to_have_text(re.compile(r"^Your turn"))
         assert outside_viewport(page) == [], f"{device}, {state}: {outside_viewport(page)}"
         assert zero_based_seats(page) == [], f"{device}, {state}"
         sizes, overlaps = badge_overlaps(page)
@@ -134,6 +137,7 @@ def test_a_whole_game_against_three_bots_fits_the_screen(
     assert scores["axisValues"] >= 4 and not scores["cut"], scores
 
     assert taken >= {"table"} and (desktop or "reload" in taken), taken
+    assert page.locator("[aria-live] #countdown, #countdown[aria-live]").count() == 0
     assert seen["decisions"] >= 10
     # The hand's tokens and the trick's: two sizes on each screen.
     assert len(seen["token sizes"]) >= 2, seen["token sizes"]
