@@ -15,10 +15,10 @@ export const positionOf = (seat, you) => POSITIONS[(seat - (you ?? 0) + 4) % 4];
 /** The plays on the table now: the current turn's, else the last turn's until the next starts. */
 export function shownTurn(view) {
   const turn = view.turn;
-  if (turn && turn.plays.length) return { plays: turn.plays, winner: turn.winning_seat, done: false };
+  if (turn && turn.plays.length) return { plays: turn.plays, winner: turn.winning_seat };
   const last = view.last_turn;
-  if (last && ["turn", "turn_results", "scoring"].includes(view.phase)) return { plays: last.plays, winner: last.winner, done: true };
-  return { plays: [], winner: null, done: false };
+  if (last && ["turn", "turn_results", "scoring"].includes(view.phase)) return { plays: last.plays, winner: last.winner };
+  return { plays: [], winner: null };
 }
 
 export class Board {

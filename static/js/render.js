@@ -124,8 +124,8 @@ const PHASE_TITLES = {
 };
 export const phaseTitle = (phase) => (PHASE_TITLES[phase] ? PHASE_TITLES[phase]() : phase);
 
-const signed = (n) => (n > 0 ? `+${n}` : n < 0 ? `−${-n}` : "0");
-export { signed };
+/** "+7", "−2", "0": a score change. */
+export const signed = (n) => (n > 0 ? `+${n}` : n < 0 ? `−${-n}` : "0");
 
 const FREED = { removed: () => gettext("freed by the host"), left: () => gettext("the player left") };
 
