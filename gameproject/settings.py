@@ -252,6 +252,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
+# The UI's words go through Django's translation functions ({% translate %} in templates, the
+# JavaScript catalog at /jsi18n/ in scripts); English is the only language so far.
+LANGUAGES = [("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import path
 from django.views.generic import RedirectView
+from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from rooms import api, debug_api, views
@@ -11,6 +12,9 @@ from rooms.metrics import metrics_view
 
 urlpatterns = [
     path("", views.lobby, name="lobby"),
+    path("rules/", views.rules, name="rules"),
+    # The UI's translations for its scripts (gettext, ngettext, interpolate): English only for now.
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("rooms/<str:room_id>/", views.table, name="table"),
     path("rooms/<str:room_id>/replay/", views.replay, name="replay"),
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),

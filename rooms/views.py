@@ -1,4 +1,4 @@
-"""Server-rendered pages: the lobby, a room's table, and the staff replay of a room."""
+"""Server-rendered pages: the lobby, the rules, a room's table, and the staff replay of a room."""
 
 from __future__ import annotations
 
@@ -12,7 +12,13 @@ from .models import Room
 
 
 def lobby(request: HttpRequest) -> HttpResponse:
+    """The lobby: create a room, join one from the live list or by its code."""
     return render(request, "lobby.html")
+
+
+def rules(request: HttpRequest) -> HttpResponse:
+    """How to play: the rules of docs/rules.md as players read them, with drawn examples."""
+    return render(request, "rules.html")
 
 
 def table(request: HttpRequest, room_id: str) -> HttpResponse:

@@ -1,5 +1,7 @@
 // Small helpers for the REST API: JSON in, {ok, status, data, error} out, never a throw.
 
+import { gettext } from "./i18n.js";
+
 async function request(method, url, body) {
   const init = { method, headers: { Accept: "application/json" }, credentials: "same-origin" };
   if (body !== undefined) {
@@ -13,7 +15,7 @@ async function request(method, url, body) {
     const error = (data && data.error) || { code: "http_" + response.status, message: response.statusText };
     return { ok: false, status: response.status, error };
   } catch (err) {
-    return { ok: false, status: 0, error: { code: "network", message: "The server cannot be reached. Check your connection." } };
+    return { ok: false, status: 0, error: { code: "network", message: gettext("The server cannot be reached. Check your connection.") } };
   }
 }
 

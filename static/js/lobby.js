@@ -1,6 +1,8 @@
-// The lobby: a remembered name, the live room list, create / join / watch.
+// The lobby: a remembered name, the live room list, create / join (from the list or by code) /
+// watch.
 
 import { postJSON, rememberName, rememberedName, showError } from "./api.js";
+import { gettext } from "./i18n.js";
 import { botLevelOptions, el } from "./render.js";
 import { ReconnectingSocket } from "./socket.js";
 
@@ -13,7 +15,7 @@ document.getElementById("bot-level").append(...botLevelOptions());
 function playerName() {
   const name = nameInput.value.trim();
   if (!name) {
-    showError(document.getElementById("name-error"), "Enter a name first (1 to 32 characters).");
+    showError(document.getElementById("name-error"), gettext("Enter a name first (1 to 32 characters)."));
     nameInput.focus();
     return null;
   }
@@ -36,32 +38,42 @@ document.getElementById("create-form").addEventListener("submit", async (event) 
   location.href = `/rooms/${result.data.room_id}/`;
 });
 
-async function join(roomId) {
+/** Take the first empty seat of ``roomId`` and go to its table; errors go to ``errorEl``. */
+async function join(roomId, errorEl) {
   const name = playerName();
   if (!name) return;
   const result = await postJSON(`/api/rooms/${roomId}/join/`, { player_name: name });
-  if (!result.ok) return showError(document.getElementById("join-error"), `Could not join ${roomId}: ${result.error.message}`);
+  if (!result.ok) return showError(errorEl, gettext("Could not join %(code)s: %(why)s", { code: roomId, why: result.error.message }));
   location.href = `/rooms/${roomId}/`;
 }
 
+document.getElementById("code-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const code = document.getElementById("room-code").value.trim().toUpperCase();
+  const errorEl = document.getElementById("code-error");
+  if (!/^[A-Z2-9]{6}$/.test(code)) return showError(errorEl, gettext("A room code is 6 letters and digits, as in K7QX2M."));
+  showError(errorEl, "");
+  join(code, errorEl);
+});
+
 function roomItem(room) {
   const seats = room.seats.map((s) =>
-    el("li", { class: `mini-seat${s.name ? "" : " empty"}`, title: s.name ? (s.is_bot ? "bot" : s.connected ? "online" : "offline") : "empty" },
-      s.name ? `${s.name}${s.is_bot ? " 🤖" : ""}` : "empty"),
+    el("li", { class: `mini-seat${s.name ? "" : " empty"}`, title: s.name ? (s.is_bot ? gettext("bot") : s.connected ? gettext("online") : gettext("offline")) : gettext("empty") },
+      s.name ? `${s.name}${s.is_bot ? " 🤖" : ""}` : gettext("empty")),
   );
   const open = room.status === "waiting" && room.players < 4;
-  const statusText = room.status === "waiting" ? `waiting · ${room.players}/4` : `playing · round ${room.round}`;
+  const statusText = room.status === "waiting" ? gettext("waiting · %(n)s/4", { n: room.players }) : gettext("playing · round %(n)s", { n: room.round });
   return el(
     "li",
     { class: "room", "data-room-id": room.room_id },
     el("div", { class: "room-head" },
       el("strong", { class: "room-code", text: room.room_id }),
       el("span", { class: `badge ${room.status}`, text: statusText }),
-      el("span", { class: "muted", text: room.host ? `host ${room.host}` : "" })),
-    el("ul", { class: "mini-seats", "aria-label": "Seats" }, seats),
+      el("span", { class: "muted", text: room.host ? gettext("host %(name)s", { name: room.host }) : "" })),
+    el("ul", { class: "mini-seats", "aria-label": gettext("Seats") }, seats),
     el("div", { class: "row" },
-      open ? el("button", { type: "button", class: "primary join", onclick: () => join(room.room_id), text: "Join" }) : null,
-      el("a", { class: "button watch", href: `/rooms/${room.room_id}/`, text: room.status === "playing" ? "Watch" : "Open" })),
+      open ? el("button", { type: "button", class: "primary join", onclick: () => join(room.room_id, document.getElementById("join-error")), text: gettext("Join") }) : null,
+      el("a", { class: "button watch", href: `/rooms/${room.room_id}/`, text: room.status === "playing" ? gettext("Watch") : gettext("Open") })),
   );
 }
 
@@ -82,9 +94,16 @@ function lobbyMessage(message) {
   showRooms();
 }
 
+const STATUS = {
+  open: () => gettext("live"),
+  connecting: () => gettext("connecting…"),
+  reconnecting: () => gettext("reconnecting…"),
+  closed: () => gettext("disconnected"),
+};
+
 new ReconnectingSocket("/ws/lobby/", {
   onMessage: lobbyMessage,
   onStatus: (state, seconds) => {
-    status.textContent = { open: "live", connecting: "connecting…", reconnecting: "reconnecting…", lost: `connection lost, retrying in ${seconds}s`, closed: "disconnected" }[state];
+    status.textContent = state === "lost" ? gettext("connection lost, retrying in %(n)s s", { n: seconds }) : STATUS[state]();
   },
 });

@@ -1,6 +1,8 @@
 // Pieces and play types, mirrored from game/pieces.py and game/rules.py so the table can show the
 // type of a selection before it is played. The server still decides: this is only a preview.
 
+import { gettext } from "./i18n.js";
+
 const RED_POINTS = { GENERAL: 14, ADVISOR: 12, ELEPHANT: 10, CHARIOT: 8, HORSE: 6, CANNON: 4, SOLDIER: 2 };
 const NAMES = Object.keys(RED_POINTS);
 const GLYPH_TEXT = { RED: "帥仕相俥傌炮兵", BLACK: "將士象車馬砲卒" };
@@ -20,11 +22,18 @@ const LOW = ["CHARIOT", "HORSE", "CANNON"];
 const nameOf = (kind) => kind.slice(0, kind.lastIndexOf("_"));
 export const colorOf = (kind) => kind.slice(kind.lastIndexOf("_") + 1);
 
+const PIECE_LABELS = {
+  GENERAL_RED: () => gettext("Red general"), GENERAL_BLACK: () => gettext("Black general"),
+  ADVISOR_RED: () => gettext("Red advisor"), ADVISOR_BLACK: () => gettext("Black advisor"),
+  ELEPHANT_RED: () => gettext("Red elephant"), ELEPHANT_BLACK: () => gettext("Black elephant"),
+  CHARIOT_RED: () => gettext("Red chariot"), CHARIOT_BLACK: () => gettext("Black chariot"),
+  HORSE_RED: () => gettext("Red horse"), HORSE_BLACK: () => gettext("Black horse"),
+  CANNON_RED: () => gettext("Red cannon"), CANNON_BLACK: () => gettext("Black cannon"),
+  SOLDIER_RED: () => gettext("Red soldier"), SOLDIER_BLACK: () => gettext("Black soldier"),
+};
+
 /** "Red general", "Black soldier". */
-export function pieceLabel(kind) {
-  const color = colorOf(kind) === "RED" ? "Red" : "Black";
-  return `${color} ${nameOf(kind).toLowerCase()}`;
-}
+export const pieceLabel = (kind) => (PIECE_LABELS[kind] ? PIECE_LABELS[kind]() : kind);
 
 /** Strongest first, as the server sorts hands. */
 export function sortKinds(kinds) {
@@ -32,18 +41,18 @@ export function sortKinds(kinds) {
 }
 
 const TYPE_LABELS = {
-  SINGLE: "single",
-  PAIR: "pair",
-  THREE_OF_A_KIND: "three of a kind",
-  STRAIGHT: "straight",
-  FOUR_OF_A_KIND: "four of a kind",
-  EXTENDED_STRAIGHT: "extended straight",
-  EXTENDED_STRAIGHT_5: "extended straight (5)",
-  FIVE_OF_A_KIND: "five of a kind",
-  DOUBLE_STRAIGHT: "double straight",
+  SINGLE: () => gettext("single"),
+  PAIR: () => gettext("pair"),
+  THREE_OF_A_KIND: () => gettext("three of a kind"),
+  STRAIGHT: () => gettext("straight"),
+  FOUR_OF_A_KIND: () => gettext("four of a kind"),
+  EXTENDED_STRAIGHT: () => gettext("extended straight"),
+  EXTENDED_STRAIGHT_5: () => gettext("extended straight (5)"),
+  FIVE_OF_A_KIND: () => gettext("five of a kind"),
+  DOUBLE_STRAIGHT: () => gettext("double straight"),
 };
 
-export const typeLabel = (type) => (type ? TYPE_LABELS[type] || type : "no valid play");
+export const typeLabel = (type) => (type ? (TYPE_LABELS[type] ? TYPE_LABELS[type]() : type) : gettext("no valid play"));
 
 function sameSet(names, group) {
   return names.length === group.length && group.every((n) => names.includes(n));

@@ -1,5 +1,7 @@
-// Rendering shared by the table and the staff replay: pieces, seats, the plays of a turn.
+// Rendering shared by the table and the staff replay: pieces, seats, the plays of a turn, the
+// story's lines. Every word goes through i18n.js; seats are named, or counted from 1.
 
+import { gettext, ngettext } from "./i18n.js";
 import { GLYPHS, POINTS, colorOf, pieceLabel, typeLabel } from "./pieces.js";
 
 export function el(tag, attrs = {}, ...children) {
@@ -18,28 +20,36 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-/** A round token with the glyph, in its colour, with the points small; a ``class`` given in
- * ``attrs`` is added to the token's own classes. */
+/** A round token with the glyph, in its colour, with the points in a badge; a ``class`` given
+ * in ``attrs`` is added to the token's own classes. A span token is an image to assistive
+ * technology, named by its label; a button token says its label as its (hidden) text. */
 export function pieceToken(kind, { tag = "span", class: extraClass, ...attrs } = {}) {
   const color = colorOf(kind).toLowerCase();
+  const label = ngettext("%(piece)s, %(n)s point", "%(piece)s, %(n)s points", POINTS[kind], { piece: pieceLabel(kind) });
+  const button = tag === "button";
   return el(
     tag,
-    { class: `piece ${color}${extraClass ? ` ${extraClass}` : ""}`, title: `${pieceLabel(kind)} (${POINTS[kind]})`, "aria-label": `${pieceLabel(kind)}, ${POINTS[kind]} points`, "data-kind": kind, ...attrs },
+    { class: `piece ${color}${extraClass ? ` ${extraClass}` : ""}`, role: button ? null : "img", title: label, "aria-label": button ? null : label, "data-kind": kind, ...attrs },
     el("span", { class: "glyph", "aria-hidden": "true", text: GLYPHS[kind] }),
     el("span", { class: "points", "aria-hidden": "true", text: POINTS[kind] }),
+    button ? el("span", { class: "sr-only", text: label }) : null,
   );
 }
-
-/** "1 piece", "2 pieces": ``n`` and ``word``, with an "s" unless ``n`` is 1. */
-export const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 export function piecesRow(kinds, cls = "pieces") {
   return el("span", { class: cls }, kinds.map((k) => pieceToken(k)));
 }
 
+/** The seat's player's name, or "Seat 1" … "Seat 4" (counted from 1). */
 export function seatName(view, seat) {
   const s = view.seats[seat];
-  return (s && s.name) || `Seat ${seat + 1}`;
+  return (s && s.name) || gettext("Seat %(n)s", { n: seat + 1 });
+}
+
+/** "Ana", "Ana and Ben", "Ana, Ben and Cai". */
+export function nameList(names) {
+  if (names.length < 2) return names.join("");
+  return gettext("%(first)s and %(last)s", { first: names.slice(0, -1).join(", "), last: names.at(-1) });
 }
 
 /** Bot levels as players see them, by the strategy names of the protocol (``add_bot``). */
@@ -48,40 +58,45 @@ export const BOT_LEVELS = [
   { strategy: "smart", level: "normal" },
   { strategy: "expert", level: "hard" },
 ];
+const LEVEL_WORDS = { easy: () => gettext("easy"), normal: () => gettext("normal"), hard: () => gettext("hard") };
 export const DEFAULT_BOT_STRATEGY = "smart";
 export const botLevel = (strategy) => (BOT_LEVELS.find((b) => b.strategy === strategy) || { level: strategy }).level;
+const levelWord = (strategy) => (LEVEL_WORDS[botLevel(strategy)] || (() => strategy))();
 
 /** The options of a bot level ``<select>`` (value: the strategy), ``smart`` chosen. */
 export const botLevelOptions = () => BOT_LEVELS.map((b) =>
-  el("option", { value: b.strategy, selected: b.strategy === DEFAULT_BOT_STRATEGY, text: b.level }));
+  el("option", { value: b.strategy, selected: b.strategy === DEFAULT_BOT_STRATEGY, text: LEVEL_WORDS[b.level]() }));
 
-/** The four seats: name, marks, score, declared/won, hand count; ``hands`` for staff. */
+/** One seat's card: name, marks, score, declared/won, pieces left; ``hand`` for staff. */
+export function seatCard(view, s, { you = null, hand = null, clock = null } = {}) {
+  const acting = (view.to_act || []).includes(s.seat);
+  const marks = [];
+  if (s.seat === view.host_seat) marks.push(el("span", { class: "mark host", text: gettext("host") }));
+  if (s.is_bot) marks.push(el("span", { class: `mark bot level-${botLevel(s.bot)}`, title: gettext("%(level)s bot", { level: levelWord(s.bot) }), text: gettext("bot · %(level)s", { level: levelWord(s.bot) }) }));
+  else if (s.name && s.bot_playing) marks.push(el("span", { class: "mark away", text: gettext("away · bot playing") }));
+  else if (s.name && !s.connected && view.phase === "waiting") marks.push(el("span", { class: "mark away", text: gettext("offline") }));
+  if (s.seat === you) marks.push(el("span", { class: "mark you", text: gettext("you") }));
+  const inRound = !["waiting", "game_over"].includes(view.phase);
+  const stats = [el("span", { class: "score", text: gettext("score %(n)s", { n: s.score }) })];
+  if (inRound) {
+    const declared = s.declared === null ? "–" : s.declared;
+    stats.push(el("span", { class: "declared", title: gettext("declared / won"), text: gettext("declared %(d)s", { d: declared }) }));
+    stats.push(el("span", { class: "won", text: gettext("won %(n)s", { n: s.piles }) }));
+    stats.push(el("span", { class: "left", text: ngettext("%(n)s piece", "%(n)s pieces", s.hand_count) }));
+  }
+  return el(
+    "article",
+    { class: `seat${acting ? " acting" : ""}${s.name ? "" : " empty"}`, "data-seat": s.seat, "aria-label": seatName(view, s.seat) },
+    el("header", {}, el("strong", { class: "seat-name", text: s.name || gettext("Empty seat") }), ...marks),
+    s.name ? el("div", { class: "stats" }, stats) : null,
+    acting ? el("div", { class: "acting-note", text: clock || gettext("to act") }) : null,
+    hand ? piecesRow(hand, "pieces small") : null,
+  );
+}
+
+/** The four seats' cards (the staff replay); ``hands`` for staff. */
 export function seatCards(view, { you = null, hands = null } = {}) {
-  const toAct = new Set(view.to_act || []);
-  return view.seats.map((s) => {
-    const marks = [];
-    if (s.seat === view.host_seat) marks.push(el("span", { class: "mark host", text: "host" }));
-    if (s.is_bot) marks.push(el("span", { class: `mark bot level-${botLevel(s.bot)}`, title: `${botLevel(s.bot)} bot (${s.bot})`, text: `bot · ${botLevel(s.bot)}` }));
-    else if (s.name && s.bot_playing) marks.push(el("span", { class: "mark away", text: "away · bot playing" }));
-    else if (s.name && !s.connected && view.phase === "waiting") marks.push(el("span", { class: "mark away", text: "offline" }));
-    if (s.seat === you) marks.push(el("span", { class: "mark you", text: "you" }));
-    const inRound = !["waiting", "game_over"].includes(view.phase);
-    const stats = [el("span", { text: `score ${s.score}` })];
-    if (inRound) {
-      stats.push(el("span", { text: `declared ${s.declared === null ? "–" : s.declared}` }));
-      stats.push(el("span", { text: `won ${s.piles}` }));
-      stats.push(el("span", { text: `${s.hand_count} in hand` }));
-    }
-    const card = el(
-      "article",
-      { class: `seat${toAct.has(s.seat) ? " acting" : ""}${s.name ? "" : " empty"}`, "data-seat": s.seat, "aria-label": `Seat ${s.seat + 1}` },
-      el("header", {}, el("strong", { class: "seat-name", text: s.name || "Empty seat" }), ...marks),
-      s.name ? el("div", { class: "stats" }, stats) : null,
-      toAct.has(s.seat) ? el("div", { class: "acting-note", text: "to act" }) : null,
-      hands ? piecesRow(hands[s.seat] || [], "pieces small") : null,
-    );
-    return card;
-  });
+  return view.seats.map((s) => seatCard(view, s, { you, hand: hands ? hands[s.seat] || [] : null }));
 }
 
 /** The plays of a turn, each seat's pieces and play type, the winning one marked. */
@@ -98,40 +113,56 @@ export function playsList(view, plays, winningSeat) {
 }
 
 const PHASE_TITLES = {
-  waiting: "Waiting for players",
-  preparation: "Dealing",
-  round_start: "Round starting",
-  declaration: "Declarations",
-  turn: "Playing",
-  turn_results: "Turn result",
-  scoring: "Round scores",
-  game_over: "Game over",
+  waiting: () => gettext("Waiting for players"),
+  preparation: () => gettext("Dealing"),
+  round_start: () => gettext("Round starting"),
+  declaration: () => gettext("Declarations"),
+  turn: () => gettext("Playing"),
+  turn_results: () => gettext("Turn result"),
+  scoring: () => gettext("Round scores"),
+  game_over: () => gettext("Game over"),
 };
-export const phaseTitle = (phase) => PHASE_TITLES[phase] || phase;
+export const phaseTitle = (phase) => (PHASE_TITLES[phase] ? PHASE_TITLES[phase]() : phase);
 
-/** One line of the event log, in words. */
+/** "+7", "−2", "0": a score change. */
+export const signed = (n) => (n > 0 ? `+${n}` : n < 0 ? `−${-n}` : "0");
+
+const FREED = { removed: () => gettext("freed by the host"), left: () => gettext("the player left") };
+
+/** One line of the story, in words, or null for an event the story leaves out. */
 export function describeEvent(view, event) {
   const p = event.payload || {};
   const who = (seat) => seatName(view, seat);
   switch (event.type) {
-    case "room_created": return "Room created.";
-    case "seat_taken": return `${p.name} sat down in seat ${p.seat + 1}.`;
-    case "bot_added": return `${p.name} (${botLevel(p.strategy)} bot) joined seat ${p.seat + 1}.`;
-    case "seat_freed": return `Seat ${p.seat + 1} is free (${p.reason}).`;
-    case "host_changed": return p.seat === null ? "No host." : `${who(p.seat)} is the host.`;
-    case "player_connected": return `${who(p.seat)} connected.`;
-    case "player_disconnected": return `${who(p.seat)} ${p.left ? "left" : "disconnected"}; a bot plays for them.`;
-    case "room_closed": return p.reason === "staff" ? "Room closed by staff." : `Room closed (${p.reason}).`;
-    case "game_started": return "The game started.";
-    case "phase_change": return p.phase === "preparation" ? `Round ${p.round}.` : null;
-    case "hands_dealt": return `Hands dealt; ${who(p.starter)} starts.${p.weak && p.weak.length ? ` Weak hands: ${p.weak.map(who).join(", ")}.` : ""}`;
-    case "redeal_decided": return `${who(p.seat)} ${p.accept === undefined ? "has decided" : p.accept ? "asks for a redeal" : "keeps the hand"}${p.timed_out ? " (time ran out)" : ""}.`;
-    case "redeal": return `Redeal for ${who(p.seat)}: the round now counts ×${p.multiplier}.`;
-    case "declared": return `${who(p.seat)} declared ${p.value}.`;
-    case "played": return `${who(p.seat)} played ${p.pieces.length} (${typeLabel(p.play_type)}).`;
-    case "turn_won": return `${who(p.winner)} won turn ${p.turn} and ${plural(p.piles, "pile")}.`;
-    case "round_scored": return `Round ${p.round} scored: ${p.seats.map((s) => `${who(s.seat)} ${s.delta >= 0 ? "+" : ""}${s.delta}`).join(", ")}.`;
-    case "game_over": return `Game over after ${p.rounds} rounds. Winner: ${p.winners.map(who).join(", ")}.`;
+    case "room_created": return gettext("Room created.");
+    case "seat_taken": return gettext("%(name)s sat down in seat %(n)s.", { name: p.name, n: p.seat + 1 });
+    case "bot_added": return gettext("%(name)s (%(level)s bot) joined seat %(n)s.", { name: p.name, level: levelWord(p.strategy), n: p.seat + 1 });
+    case "seat_freed": return gettext("Seat %(n)s is free (%(why)s).", { n: p.seat + 1, why: FREED[p.reason] ? FREED[p.reason]() : p.reason });
+    case "host_changed": return p.seat === null ? gettext("No host.") : gettext("%(name)s is the host.", { name: who(p.seat) });
+    case "player_connected": return gettext("%(name)s connected.", { name: who(p.seat) });
+    case "player_disconnected": return p.left ? gettext("%(name)s left; a bot plays for them.", { name: who(p.seat) }) : gettext("%(name)s disconnected; a bot plays for them.", { name: who(p.seat) });
+    case "room_closed": return p.reason === "staff" ? gettext("Room closed by staff.") : gettext("Room closed.");
+    case "game_started": return gettext("The game started.");
+    case "phase_change": return null;
+    case "hands_dealt": {
+      const starts = gettext("Hands dealt; %(name)s starts.", { name: who(p.starter) });
+      return p.weak && p.weak.length ? `${starts} ${gettext("Weak hands: %(names)s.", { names: nameList(p.weak.map(who)) })}` : starts;
+    }
+    case "redeal_decided": {
+      const late = p.timed_out ? ` ${gettext("(time ran out)")}` : "";
+      if (p.accept === undefined) return gettext("%(name)s has decided.", { name: who(p.seat) }) + late;
+      return (p.accept ? gettext("%(name)s asks for a redeal.", { name: who(p.seat) }) : gettext("%(name)s keeps the hand.", { name: who(p.seat) })) + late;
+    }
+    case "redeal": return gettext("Redeal for %(name)s: the round now counts ×%(m)s.", { name: who(p.seat), m: p.multiplier });
+    case "declared": return gettext("%(name)s declared %(n)s.", { name: who(p.seat), n: p.value });
+    case "played": return ngettext("%(name)s played %(n)s piece (%(type)s).", "%(name)s played %(n)s pieces (%(type)s).", p.pieces.length, { name: who(p.seat), type: typeLabel(p.play_type) });
+    case "turn_won": return ngettext("%(name)s won turn %(turn)s and %(n)s pile.", "%(name)s won turn %(turn)s and %(n)s piles.", p.piles, { name: who(p.winner), turn: p.turn });
+    case "round_scored": return gettext("Round %(round)s scores: %(scores)s.", { round: p.round, scores: p.seats.map((s) => `${who(s.seat)} ${signed(s.delta)}`).join(", ") });
+    case "game_over": {
+      const after = ngettext("Game over after %(n)s round.", "Game over after %(n)s rounds.", p.rounds);
+      const names = nameList(p.winners.map(who));
+      return `${after} ${ngettext("Winner: %(names)s.", "Winners: %(names)s.", p.winners.length, { names })}`;
+    }
     default: return null;
   }
 }

@@ -1,27 +1,39 @@
 // The game table: one seat's view of a room, kept live over the room socket.
 // Every decision is the server's: the page shows what `view.legal` allows and sends actions; the
-// server's errors are shown next to what caused them.
+// server's errors are shown next to what caused them, in the UI's own words where it has them.
 
-import { postJSON, rememberedName, showError } from "./api.js";
+import { TurnAlert } from "./alerts.js";
+import { postJSON, rememberName, rememberedName, showError } from "./api.js";
+import { Board } from "./board.js";
+import { scoreChart } from "./chart.js";
+import { gettext, ngettext } from "./i18n.js";
 import { playType, sortKinds, typeLabel } from "./pieces.js";
-import { botLevelOptions, describeEvent, el, phaseTitle, pieceToken, playsList, plural, seatCards, seatName } from "./render.js";
+import { botLevelOptions, el, nameList, phaseTitle, pieceToken, seatName, signed } from "./render.js";
+import "./rules.js";
+import { SidePanel } from "./side.js";
 import { ReconnectingSocket } from "./socket.js";
+import { Story } from "./story.js";
 
 const $ = (id) => document.getElementById(id);
 const tableEl = $("table");
 const roomId = tableEl.dataset.roomId;
 
 let view = null;
-let version = 0;
+let version = 0; // 0 at first: the first update brings every public event (the story)
 let selected = []; // indexes into view.you.hand
 let sending = false;
 let closedByStaff = false; // the room_closed event this page saw said "staff"
 let clockOffset = 0; // server time minus local time, from the Date header of the page
 
+const story = new Story($("log"));
+const board = new Board($("seats"), $("trick"), $("trick-title"));
+const alert = new TurnAlert({ announcer: $("announce"), soundButton: $("sound-toggle") });
+new SidePanel($("side"), $("panel-toggle"), $("panel-close"));
+
 const socket = new ReconnectingSocket(`/ws/rooms/${roomId}/`, {
   onMessage,
   onStatus,
-  versionParam: () => version || null,
+  versionParam: () => String(version),
 });
 
 fetch("/api/health/").then((r) => {
@@ -36,22 +48,22 @@ function onStatus(state, detail) {
   const conn = $("conn");
   if (state === "open") {
     banner.hidden = true;
-    conn.textContent = "● live";
+    conn.textContent = `● ${gettext("live")}`;
     conn.className = "conn ok";
     return;
   }
   conn.className = "conn bad";
   if (state === "lost") {
-    banner.textContent = `Connection lost. Reconnecting in ${detail}s… (your seat is kept; a bot plays for you meanwhile)`;
+    banner.textContent = gettext("Connection lost. Reconnecting in %(n)s s… (your seat is kept; a bot plays for you meanwhile)", { n: detail });
     banner.hidden = false;
-    conn.textContent = "○ offline";
+    conn.textContent = `○ ${gettext("offline")}`;
   } else if (state === "closed") {
-    banner.textContent = detail === 4000 ? "You no longer have a seat in this room." :
-      detail === 4403 ? "Your seat token is not valid for this room." : "Disconnected.";
+    banner.textContent = detail === 4000 ? gettext("You no longer have a seat in this room.") :
+      detail === 4403 ? gettext("Your seat token is not valid for this room.") : gettext("Disconnected.");
     banner.hidden = false;
-    conn.textContent = "○ closed";
+    conn.textContent = `○ ${gettext("closed")}`;
   } else {
-    conn.textContent = "… connecting";
+    conn.textContent = `… ${gettext("connecting")}`;
   }
 }
 
@@ -61,15 +73,42 @@ function onMessage(message) {
     const handBefore = view && view.you ? view.you.hand.join() : "";
     view = message.view;
     version = message.version;
-    appendLog(message.events);
+    for (const event of message.events) {
+      if (event.type === "room_closed") closedByStaff = event.payload.reason === "staff";
+    }
+    story.add(view, message.events);
     const handNow = view.you ? view.you.hand.join() : "";
     if (handNow !== handBefore || phaseBefore !== view.phase) selected = [];
     render();
   } else if (message.type === "removed") {
-    showError($("waiting-error"), message.reason === "left" ? "You left this room." : "The host freed your seat.");
+    showError($("waiting-error"), message.reason === "left" ? gettext("You left this room.") : gettext("The host freed your seat."));
   } else if (message.type === "error" && message.request_id === null) {
-    showError($("play-error"), message.message);
+    showError($("play-error"), errorText(message));
   }
+}
+
+/** A refusal in the UI's words (seats named, counted from 1), else the server's message. */
+function errorText(error) {
+  const required = view && view.turn ? view.turn.required : null;
+  const waitingFor = view ? nameList(view.to_act.map((s) => seatName(view, s))) : "";
+  const texts = {
+    not_your_turn: () => (waitingFor ? gettext("It is not your turn: the game waits for %(names)s.", { names: waitingFor }) : gettext("It is not your turn.")),
+    wrong_phase: () => gettext("That is not possible at this point of the game."),
+    not_host: () => gettext("Only the host can do that."),
+    not_seated: () => gettext("You are watching: take a seat to play."),
+    room_closed: () => gettext("This room is closed."),
+    room_full: () => gettext("All four seats are taken."),
+    seat_taken: () => gettext("That seat is taken."),
+    seat_empty: () => gettext("That seat is empty."),
+    seats_not_filled: () => gettext("The game starts when all four seats are taken."),
+    no_redeal_pending: () => gettext("No redeal decision is waiting for you (the time may have run out)."),
+    name_taken: () => gettext("That name is taken in this room: choose another one."),
+    invalid_name: () => gettext("A name is 1 to 32 printable characters."),
+    wrong_piece_count: () => (required ? ngettext("You must play exactly %(n)s piece.", "You must play exactly %(n)s pieces.", required) : null),
+    rate_limited: () => gettext("Too fast: wait a moment and try again."),
+    disconnected: () => gettext("Not connected: reconnecting, try again in a moment."),
+  };
+  return (texts[error.code] && texts[error.code]()) || error.message || gettext("The server refused this.");
 }
 
 /** Send an action; show the server's refusal in ``errorEl``. */
@@ -80,7 +119,7 @@ async function act(type, fields, errorEl) {
   try {
     await socket.send(type, fields);
   } catch (error) {
-    showError(errorEl, error.message || "The server refused this.");
+    showError(errorEl, errorText(error));
   } finally {
     sending = false;
     render();
@@ -89,33 +128,45 @@ async function act(type, fields, errorEl) {
 
 // ------------------------------------------------------------------ rendering
 
+const youOf = () => (view && view.you ? view.you.seat : null);
+
 function render() {
   if (!view) return;
-  const you = view.you ? view.you.seat : null;
+  const you = youOf();
   tableEl.dataset.phase = view.phase;
   renderStatus(you);
-  $("seats").replaceChildren(...seatCards(view, { you }));
+  board.render(view, you, seatClock);
+  renderTakeSeat(you);
   renderWaiting(you);
-  renderTrick();
-  renderRedeal(you);
+  renderRedeal();
   renderDeclare(you);
   renderHand(you);
   renderScores();
-  renderGameOver();
+  renderGameOver(you);
+  renderClock();
   $("leave-room").hidden = you === null || view.phase === "game_over";
+  const yours = view.to_act.includes(you);
+  alert.update(yours, view.phase === "declaration" ? gettext("Your turn: declare.") : view.phase === "preparation" ? gettext("Your turn: keep or redeal your hand.") : gettext("Your turn: play."));
 }
 
 function renderStatus(you) {
-  const title = $("phase-title");
-  const detail = $("phase-detail");
-  title.textContent = view.closed ? (closedByStaff ? "Room closed by staff" : "Room closed") : phaseTitle(view.phase);
-  const round = view.round ? `Round ${view.round} of at most ${view.max_rounds}` : "";
-  const mult = view.multiplier > 1 ? ` · counts ×${view.multiplier}` : "";
+  $("phase-title").textContent = view.closed ? (closedByStaff ? gettext("Room closed by staff") : gettext("Room closed")) : phaseTitle(view.phase);
+  const round = view.round ? gettext("Round %(n)s of at most %(max)s", { n: view.round, max: view.max_rounds }) : "";
+  const mult = view.multiplier > 1 ? gettext("counts ×%(m)s", { m: view.multiplier }) : "";
   const acting = view.to_act.length
-    ? view.to_act.includes(you) ? "Your turn." : `Waiting for ${view.to_act.map((s) => seatName(view, s)).join(", ")}.`
+    ? view.to_act.includes(you) ? gettext("Your turn.") : gettext("Waiting for %(names)s.", { names: nameList(view.to_act.map((s) => seatName(view, s))) })
     : "";
-  detail.textContent = [round + mult, acting, you === null ? "You are watching." : ""].filter(Boolean).join(" · ");
+  const watching = you === null ? gettext("You are watching.") : "";
+  $("phase-detail").textContent = [round, mult, acting, watching].filter(Boolean).join(" · ");
   tableEl.classList.toggle("your-turn", view.to_act.includes(you));
+}
+
+function renderTakeSeat(you) {
+  const free = view.seats.some((s) => !s.name);
+  const show = you === null && view.phase === "waiting" && !view.closed && free;
+  $("take-seat").hidden = !show;
+  const input = $("seat-name");
+  if (show && !input.value && document.activeElement !== input) input.value = rememberedName();
 }
 
 function renderWaiting(you) {
@@ -124,51 +175,36 @@ function renderWaiting(you) {
   if (!waiting) return;
   const taken = view.seats.filter((s) => s.name).length;
   const isHost = you !== null && view.host_seat === you;
-  $("waiting-help").textContent = isHost
-    ? taken < 4 ? `${taken}/4 seats taken. Add bots to empty seats or wait for friends (share the room code ${roomId}).` : "Everyone is here."
-    : view.host_seat === null ? "This room has no host now, so nobody can start the game."
-    : you === null ? "Waiting for the host to start." : `Waiting for ${seatName(view, view.host_seat)} (the host) to start.`;
+  let help;
+  if (isHost) help = taken < 4 ? gettext("%(n)s/4 seats taken. Add bots to the empty seats, or wait for friends: share this page's link or the room code %(code)s.", { n: taken, code: roomId }) : gettext("Everyone is here.");
+  else if (view.host_seat === null) help = gettext("This room has no host now, so nobody can start the game.");
+  else if (you === null) help = gettext("Waiting for the host to start.");
+  else help = gettext("Waiting for %(name)s (the host) to start.", { name: seatName(view, view.host_seat) });
+  $("waiting-help").textContent = help;
   const start = $("start-game");
   start.hidden = !isHost;
   start.disabled = !view.legal.start || sending;
-  start.title = view.legal.start ? "" : "The game starts when all four seats are taken.";
+  start.title = view.legal.start ? "" : gettext("The game starts when all four seats are taken.");
   // Host controls on the seat cards: add a bot to an empty seat, free a taken one.
   if (!isHost) return;
   for (const card of $("seats").querySelectorAll(".seat")) {
     const seat = Number(card.dataset.seat);
     const s = view.seats[seat];
     if (!s.name) {
-      const level = el("select", { class: "small bot-level", "aria-label": `Bot level for seat ${seat + 1}` }, botLevelOptions());
+      const level = el("select", { class: "small bot-level", "aria-label": gettext("Bot level for seat %(n)s", { n: seat + 1 }) }, botLevelOptions());
       const add = () => act("add_bot", { seat, strategy: level.value }, $("waiting-error"));
-      card.append(el("div", { class: "row add-bot-row" }, level, el("button", { type: "button", class: "small add-bot", onclick: add, text: "Add a bot" })));
+      card.append(el("div", { class: "row add-bot-row" }, level, el("button", { type: "button", class: "small add-bot", onclick: add, text: gettext("Add a bot") })));
     } else if (seat !== you) {
-      card.append(el("button", { type: "button", class: "small link free-seat", onclick: () => act("remove_seat", { seat }, $("waiting-error")), text: "Free seat" }));
+      card.append(el("button", { type: "button", class: "small link free-seat", onclick: () => act("remove_seat", { seat }, $("waiting-error")), text: gettext("Free seat") }));
     }
   }
 }
 
-function renderTrick() {
-  const section = $("trick");
-  const turn = view.turn;
-  const last = view.last_turn;
-  if (turn && turn.plays.length) {
-    section.hidden = false;
-    $("trick-title").textContent = `Turn ${turn.number}` + (turn.required ? ` · ${plural(turn.required, "piece")} each` : "");
-    $("trick-plays").replaceChildren(...playsList(view, turn.plays, turn.winning_seat));
-  } else if (last && ["turn_results", "turn", "scoring"].includes(view.phase)) {
-    section.hidden = false;
-    $("trick-title").textContent = `Turn ${last.number}: ${seatName(view, last.winner)} wins ${plural(last.piles, "pile")} with a ${typeLabel(last.play_type)}`;
-    $("trick-plays").replaceChildren(...playsList(view, last.plays, last.winner));
-  } else {
-    section.hidden = true;
-  }
-}
-
-function renderRedeal(you) {
+function renderRedeal() {
   const show = view.legal.redeal;
   $("redeal").hidden = !show;
   if (!show) return;
-  $("redeal-text").textContent = `No piece in your hand is worth more than 9. You may ask for a new deal: if you do, the round will count ×${view.multiplier + 1} (now ×${view.multiplier}).`;
+  $("redeal-text").textContent = gettext("No piece in your hand is worth more than 9. Ask for a new deal and the round counts ×%(next)s (now ×%(now)s).", { next: view.multiplier + 1, now: view.multiplier });
   $("redeal-accept").disabled = sending;
   $("redeal-decline").disabled = sending;
 }
@@ -179,8 +215,8 @@ function declareReason(value) {
   const others = view.seats.filter((s) => s.seat !== me.seat);
   const total = others.reduce((sum, s) => sum + (s.declared || 0), 0);
   const last = others.every((s) => s.declared !== null);
-  if (value === 0 && me.zero_streak >= 2) return "You declared 0 in each of your last two rounds.";
-  if (last && total + value === 8) return `The last seat may not make the total exactly 8 (the others declared ${total}).`;
+  if (value === 0 && me.zero_streak >= 2) return gettext("You declared 0 in each of your last two rounds.");
+  if (last && total + value === 8) return gettext("The last seat may not make the total exactly 8 (the others declared %(n)s).", { n: total });
   return "";
 }
 
@@ -199,14 +235,14 @@ function renderDeclare(you) {
   const allowed = new Set(view.legal.declare);
   const buttons = [];
   for (let value = 0; value <= 8; value++) {
-    const reason = allowed.has(value) ? "" : declareReason(value) || "Not allowed now.";
+    const reason = allowed.has(value) ? "" : declareReason(value) || gettext("Not allowed now.");
     buttons.push(el("button", {
       type: "button",
       class: "declare-value",
       "data-value": value,
       // Forbidden values stay focusable and clickable: the server's answer says why.
       "aria-disabled": reason ? "true" : null,
-      title: reason || `Declare ${value}`,
+      title: reason || gettext("Declare %(n)s", { n: value }),
       onclick: () => act("declare", { value }, $("declare-error")),
       disabled: sending,
       text: value,
@@ -215,9 +251,8 @@ function renderDeclare(you) {
   replaceKeepingFocus($("declare-buttons"), buttons);
 }
 
-function selectionKinds() {
-  return selected.map((i) => view.you.hand[i]);
-}
+const selectionKinds = () => selected.map((i) => view.you.hand[i]);
+const pieceCount = (n) => ngettext("%(n)s piece", "%(n)s pieces", n);
 
 /** Whether the current selection may be played, and why not. */
 function selectionCheck() {
@@ -226,17 +261,17 @@ function selectionCheck() {
   const kinds = selectionKinds();
   const n = kinds.length;
   const type = playType(kinds);
-  if (n === 0) return { ok: false, why: rule.min === rule.max ? `Select ${plural(rule.min, "piece")}.` : `Select 1 to ${rule.max} pieces.` };
-  if (n < rule.min || n > rule.max) return { ok: false, why: `You must play ${rule.min === rule.max ? plural(rule.min, "piece") : `${rule.min}–${rule.max} pieces`}.`, type };
-  if (view.turn.required === null && !type) return { ok: false, why: "The leader must play a valid combination.", type };
+  const wanted = rule.min === rule.max ? pieceCount(rule.min) : gettext("%(min)s–%(max)s pieces", { min: rule.min, max: rule.max });
+  if (n === 0) return { ok: false, why: rule.min === rule.max ? gettext("Select %(pieces)s.", { pieces: pieceCount(rule.min) }) : gettext("Select 1 to %(n)s pieces.", { n: rule.max }) };
+  if (n < rule.min || n > rule.max) return { ok: false, why: gettext("You must play %(pieces)s.", { pieces: wanted }), type };
+  if (view.turn.required === null && !type) return { ok: false, why: gettext("The leader must play a valid combination."), type };
   return { ok: true, why: "", type };
 }
 
 function renderHand(you) {
-  const panel = $("hand-panel");
   const hand = view.you ? view.you.hand : [];
-  panel.hidden = you === null || hand.length === 0;
-  if (panel.hidden) return;
+  $("hand-panel").hidden = you === null || hand.length === 0;
+  if (you === null || hand.length === 0) return;
   const tokens = hand.map((kind, i) =>
     pieceToken(kind, {
       tag: "button",
@@ -249,11 +284,14 @@ function renderHand(you) {
   replaceKeepingFocus($("hand"), tokens);
   const playing = Boolean(view.legal.play);
   const check = selectionCheck();
-  $("selection-info").textContent = playing
-    ? selected.length ? `${selected.length} selected: ${typeLabel(check.type)}${check.why ? ` — ${check.why}` : ""}` : check.why
-    : view.phase === "turn" ? "Wait for your turn." : "";
+  let info = "";
+  if (playing && selected.length) info = gettext("%(n)s selected: %(type)s", { n: selected.length, type: typeLabel(check.type) }) + (check.why ? ` — ${check.why}` : "");
+  else if (playing) info = check.why;
+  else if (view.phase === "turn") info = gettext("Wait for your turn.");
+  if ($("selection-info").textContent !== info) $("selection-info").textContent = info; // a live region
+  $("play-actions").hidden = view.phase !== "turn";
   $("play-button").disabled = !playing || !check.ok || sending;
-  $("play-button").textContent = check.ok ? `Play ${typeLabel(check.type)}` : "Play";
+  $("play-button").textContent = check.ok ? gettext("Play %(type)s", { type: typeLabel(check.type) }) : gettext("Play");
   $("clear-button").disabled = selected.length === 0;
 }
 
@@ -264,97 +302,94 @@ function toggle(index) {
 
 function renderScores() {
   const rounds = view.rounds || [];
-  $("scores").hidden = rounds.length === 0;
+  $("no-scores").hidden = rounds.length > 0;
+  $("score-table").hidden = rounds.length === 0;
+  $("score-chart").hidden = rounds.length === 0;
   if (!rounds.length) return;
   const names = view.seats.map((s, i) => seatName(view, i));
-  const head = el("tr", {}, el("th", { scope: "col", text: "Round" }), names.map((n) => el("th", { scope: "col", text: n })));
+  const head = el("tr", {}, el("th", { scope: "col", text: gettext("Round") }), names.map((n) => el("th", { scope: "col", text: n })));
   const rows = rounds.map((r) =>
     el("tr", {}, el("th", { scope: "row", text: r.multiplier > 1 ? `${r.round} (×${r.multiplier})` : r.round }),
-      r.deltas.map((d, i) => el("td", { title: `declared ${r.declared[i]}, won ${r.piles[i]}` },
-        el("span", { class: d >= 0 ? "plus" : "minus", text: `${d >= 0 ? "+" : ""}${d}` }),
+      r.deltas.map((d, i) => el("td", { title: gettext("declared %(d)s, won %(w)s", { d: r.declared[i], w: r.piles[i] }) },
+        el("span", { class: d >= 0 ? "plus" : "minus", text: signed(d) }),
         el("span", { class: "muted small", text: ` (${r.declared[i]}/${r.piles[i]})` })))),
   );
-  const total = el("tr", { class: "total" }, el("th", { scope: "row", text: "Total" }), view.seats.map((s) => el("td", { text: s.score })));
-  $("score-table").replaceChildren(el("thead", {}, head), el("tbody", {}, rows, total));
-  $("score-chart").replaceChildren(scoreChart(rounds, names));
+  const total = el("tr", { class: "total" }, el("th", { scope: "row", text: gettext("Total") }), view.seats.map((s) => el("td", { text: s.score })));
+  $("score-table").replaceChildren(
+    el("caption", { class: "sr-only", text: gettext("Each round's score per player (declared/won), and the totals") }),
+    el("thead", {}, head), el("tbody", {}, rows, total));
+  $("score-chart").replaceChildren(scoreChart(rounds, names), el("figcaption", { text: gettext("Total scores after each round") }));
 }
 
-const SERIES = ["#c0392b", "#2c3e50", "#27ae60", "#8e44ad"];
-
-/** Totals across rounds as an inline SVG line chart. */
-function scoreChart(rounds, names) {
-  const ns = "http://www.w3.org/2000/svg";
-  // The lines end at `right`; the names are written beyond it, inside the view box.
-  const W = 320, H = 160, pad = 24, right = W - 56;
-  const points = [[0, 0, 0, 0], ...rounds.map((r) => r.scores)];
-  const all = points.flat();
-  const min = Math.min(0, ...all), max = Math.max(10, ...all);
-  const x = (i) => pad + (i * (right - pad)) / Math.max(1, points.length - 1);
-  const y = (v) => H - pad - ((v - min) * (H - 2 * pad)) / (max - min || 1);
-  const svg = document.createElementNS(ns, "svg");
-  svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
-  svg.setAttribute("class", "score-svg");
-  const line = (x1, y1, x2, y2, cls) => {
-    const l = document.createElementNS(ns, "line");
-    Object.entries({ x1, y1, x2, y2, class: cls }).forEach(([k, v]) => l.setAttribute(k, v));
-    svg.append(l);
-  };
-  line(pad, y(0), right, y(0), "axis");
-  names.forEach((name, seat) => {
-    const path = document.createElementNS(ns, "polyline");
-    path.setAttribute("points", points.map((p, i) => `${x(i).toFixed(1)},${y(p[seat]).toFixed(1)}`).join(" "));
-    path.setAttribute("stroke", SERIES[seat]);
-    path.setAttribute("fill", "none");
-    path.setAttribute("stroke-width", "2");
-    svg.append(path);
-    const label = document.createElementNS(ns, "text");
-    label.setAttribute("x", right + 3);
-    label.setAttribute("y", y(points[points.length - 1][seat]) + 4);
-    label.setAttribute("fill", SERIES[seat]);
-    label.setAttribute("font-size", "9");
-    label.textContent = name.slice(0, 8);
-    svg.append(label);
-  });
-  return svg;
-}
-
-function renderGameOver() {
+function renderGameOver(you) {
   const over = view.phase === "game_over" && view.result;
   $("game-over").hidden = !over;
   if (!over) return;
-  const you = view.you ? view.you.seat : null;
-  $("over-title").textContent = view.winners.includes(you) ? "You win!" : "Game over";
+  $("over-title").textContent = view.winners.includes(you) ? gettext("You win!") : gettext("Final ranking");
   $("rankings").replaceChildren(...view.result.rankings.map((r) =>
-    el("li", { class: r.rank === 1 ? "winner" : "" },
-      el("strong", { text: `#${r.rank} ${r.name}` }),
-      ` — ${r.score} points, ${r.turns_won} turns won, ${r.perfect_rounds} perfect round${r.perfect_rounds === 1 ? "" : "s"}`)));
-  const minutes = view.result.duration_s ? ` in ${Math.max(1, Math.round(view.result.duration_s / 60))} min` : "";
-  $("over-detail").textContent = `${view.result.rounds} rounds${minutes}.`;
+    el("li", { class: r.rank === 1 ? "winner" : "", "data-rank": r.rank },
+      el("span", { class: "rank", text: `${r.rank}.` }),
+      " ",
+      el("strong", { text: r.name }),
+      ` — ${[ngettext("%(n)s point", "%(n)s points", r.score), ngettext("%(n)s turn won", "%(n)s turns won", r.turns_won), ngettext("%(n)s perfect round", "%(n)s perfect rounds", r.perfect_rounds)].join(", ")}`)));
+  const rounds = ngettext("%(n)s round", "%(n)s rounds", view.result.rounds);
+  const minutes = view.result.duration_s ? ngettext("%(n)s minute", "%(n)s minutes", Math.max(1, Math.round(view.result.duration_s / 60))) : "";
+  $("over-detail").textContent = minutes ? gettext("%(rounds)s in %(time)s.", { rounds, time: minutes }) : `${rounds}.`;
+  $("play-again").hidden = you === null; // spectators go back to the lobby
 }
 
-// ------------------------------------------------------------------ the log and the countdown
+// ------------------------------------------------------------------ clocks
 
-function appendLog(events) {
-  const log = $("log");
-  for (const event of events) {
-    if (event.type === "room_closed") closedByStaff = event.payload.reason === "staff";
-    const text = view && describeEvent(view, event);
-    if (!text) continue;
-    log.prepend(el("li", { "data-seq": event.seq, text }));
-  }
-  while (log.children.length > 60) log.lastChild.remove();
+/** Whole seconds until the room acts by itself, or null without a deadline. */
+function secondsLeft() {
+  if (!view || !view.deadline || view.closed) return null;
+  return Math.max(0, Math.ceil((new Date(view.deadline).getTime() - (Date.now() + clockOffset)) / 1000));
 }
 
-setInterval(() => {
-  const countdown = $("countdown");
-  if (!view || !view.deadline) {
-    countdown.hidden = true;
-    return;
+const lastRound = () => view.seats.some((s) => s.score >= view.win_score) || view.round >= view.max_rounds;
+
+/** What happens when the clock runs out, in words. */
+function clockText(left) {
+  const you = youOf();
+  const mine = view.to_act.includes(you);
+  const names = nameList(view.to_act.map((s) => seatName(view, s)));
+  switch (view.phase) {
+    case "preparation":
+      return mine ? gettext("You keep this hand in %(n)s s unless you ask for a redeal", { n: left }) : gettext("Redeal decisions close in %(n)s s", { n: left });
+    case "round_start": return gettext("Declarations start in %(n)s s", { n: left });
+    case "declaration":
+    case "turn":
+      if (mine) return gettext("A bot plays for you in %(n)s s", { n: left });
+      return names ? gettext("%(names)s: %(n)s s", { names, n: left }) : "";
+    case "turn_results":
+      return view.seats.every((s) => s.hand_count === 0) ? gettext("Round scores in %(n)s s", { n: left }) : gettext("Next turn in %(n)s s", { n: left });
+    case "scoring": return lastRound() ? gettext("Final result in %(n)s s", { n: left }) : gettext("Next round in %(n)s s", { n: left });
+    default: return "";
   }
-  const left = Math.max(0, Math.ceil((new Date(view.deadline).getTime() - (Date.now() + clockOffset)) / 1000));
-  countdown.hidden = false;
-  countdown.textContent = `${left}s left`;
-}, 250);
+}
+
+/** The short clock on the card of a seat that must act. */
+function seatClock(seat) {
+  const left = secondsLeft();
+  if (left === null || !view.to_act.includes(seat)) return null;
+  return `⏱ ${gettext("%(n)s s", { n: left })}`;
+}
+
+/** The clock lines (outside any live region: they change every second). */
+function renderClock() {
+  const clock = $("countdown");
+  const left = secondsLeft();
+  const text = left === null ? "" : clockText(left);
+  clock.hidden = !text;
+  if (clock.textContent !== text) clock.textContent = text;
+  clock.classList.toggle("mine", view.to_act.includes(youOf()));
+  for (const note of $("seats").querySelectorAll(".seat.acting .acting-note")) {
+    const wanted = seatClock(Number(note.closest(".seat").dataset.seat)) || gettext("to act");
+    if (note.textContent !== wanted) note.textContent = wanted;
+  }
+}
+
+setInterval(() => view && renderClock(), 250);
 
 // ------------------------------------------------------------------ controls
 
@@ -367,16 +402,27 @@ $("play-button").addEventListener("click", () => {
   selected = [];
   act("play", { pieces }, $("play-error"));
 });
+$("take-seat-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const name = $("seat-name").value.trim();
+  if (!name) return showError($("take-seat-error"), gettext("Enter a name first (1 to 32 characters)."));
+  $("take-seat-button").disabled = true;
+  const result = await postJSON(`/api/rooms/${roomId}/join/`, { player_name: name });
+  $("take-seat-button").disabled = false;
+  if (!result.ok) return showError($("take-seat-error"), errorText(result.error));
+  rememberName(name);
+  location.reload(); // the session now holds the seat: the socket connects as that seat
+});
 $("leave-room").addEventListener("click", async () => {
-  if (!confirm(view && view.phase !== "waiting" ? "Leave the game? A bot will play your seat." : "Leave this room?")) return;
+  if (!confirm(view && view.phase !== "waiting" ? gettext("Leave the game? A bot will play your seat.") : gettext("Leave this room?"))) return;
   await act("leave", {}, $("waiting-error"));
   location.href = "/";
 });
 $("play-again").addEventListener("click", async () => {
   const bots = view.seats.filter((s) => s.is_bot).length;
   const you = view.you ? view.seats[view.you.seat].name : rememberedName();
-  const result = await postJSON("/api/rooms/", { player_name: you || rememberedName() || "Player", bots });
-  if (!result.ok) return showError($("again-error"), result.error.message);
+  const result = await postJSON("/api/rooms/", { player_name: you || rememberedName() || gettext("Player"), bots });
+  if (!result.ok) return showError($("again-error"), errorText(result.error));
   location.href = `/rooms/${result.data.room_id}/`;
 });
 document.addEventListener("keydown", (event) => {

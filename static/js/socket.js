@@ -2,6 +2,7 @@
 // promise settled by the server's ack (resolve) or error (reject with {code, message}).
 
 import { wsURL } from "./api.js";
+import { gettext } from "./i18n.js";
 
 export class ReconnectingSocket {
   constructor(path, { onMessage, onStatus, versionParam } = {}) {
@@ -38,7 +39,7 @@ export class ReconnectingSocket {
     };
     ws.onclose = (event) => {
       for (const { reject } of this.pending.values()) {
-        reject({ code: "disconnected", message: "The connection was lost before the server answered." });
+        reject({ code: "disconnected", message: gettext("The connection was lost before the server answered.") });
       }
       this.pending.clear();
       // 4000: our seat was freed; 4403/4404: bad token or no such room. Retrying cannot help.
@@ -70,7 +71,7 @@ export class ReconnectingSocket {
   /** Send an action; resolves on ack, rejects with {code, message} on error. */
   send(type, fields = {}) {
     if (!this.ws || this.ws.readyState !== WebSocket.OPEN) {
-      return Promise.reject({ code: "disconnected", message: "Not connected: reconnecting, try again in a moment." });
+      return Promise.reject({ code: "disconnected", message: gettext("Not connected: reconnecting, try again in a moment.") });
     }
     const request_id = this.nextId++;
     return new Promise((resolve, reject) => {

@@ -1,5 +1,6 @@
 """Two people in two browsers: one creates a room, the other sees it appear in the lobby
-without reloading, joins it; the host adds two bots and starts; both play."""
+without reloading, joins it; the host adds two bots and starts; both play. A friend joins from
+the room's link alone, another by the room's code."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import re
 
 from playwright.sync_api import expect
 
-from .table import Table, play_together
+from .table import Table, open_table, play_together, take_room
 
 ROOM_URL = re.compile(r"/rooms/([A-Z2-9]{6})/$")
 
@@ -93,3 +94,34 @@ def test_a_room_created_with_hard_bots_shows_their_level(open_context):
     badges = page.locator("#seats .seat .mark.bot")
     expect(badges).to_have_count(3)
     expect(badges).to_have_text(["bot · hard"] * 3)
+
+
+def test_a_friend_sits_down_from_the_room_link_and_another_by_the_code(open_context):
+    """A shared link ``/rooms/<id>/`` is enough: the page offers "Take a seat" while a seat is
+    empty; the lobby's "join by code" field takes the next one."""
+    ana_context = open_context()
+    room_id = take_room(ana_context, player_name="Ana")["room_id"]
+    ana_page = open_table(ana_context, room_id)
+
+    ben_page = open_table(open_context(), room_id)  # the URL alone: no seat, no lobby
+    expect(ben_page.locator("#phase-detail")).to_contain_text("You are watching.")
+    ben_page.get_by_label("Your name").fill("Ben")
+    ben_page.get_by_role("button", name="Take a seat").click()
+    expect(ben_page.locator(".seat[data-seat='1'] .mark.you")).to_be_visible()
+    expect(ben_page.locator("#take-seat")).to_be_hidden()
+    expect(ben_page.locator("#phase-detail")).not_to_contain_text("You are watching.")
+    expect(ana_page.locator(".seat[data-seat='1'] .seat-name")).to_have_text("Ben")
+
+    cai_page = open_context().new_page()
+    cai_page.goto("/")
+    cai_page.get_by_label("Your name").fill("Cai")
+    cai_page.get_by_label("Join by code").fill(room_id.lower())
+    cai_page.locator("#code-form").get_by_role("button", name="Join").click()
+    cai_page.wait_for_url(f"**/rooms/{room_id}/")
+    expect(cai_page.locator(".seat[data-seat='2'] .mark.you")).to_be_visible()
+    expect(ana_page.locator(".seat[data-seat='2'] .seat-name")).to_have_text("Cai")
+    # A code that names no room says so, on the lobby.
+    cai_page.goto("/")
+    cai_page.get_by_label("Join by code").fill("ZZZZZZ")
+    cai_page.locator("#code-form").get_by_role("button", name="Join").click()
+    expect(cai_page.locator("#code-error")).to_contain_text("Could not join ZZZZZZ")
