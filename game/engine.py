@@ -188,6 +188,14 @@ def _actor(command: Command) -> int:
     return command.seat
 
 
+def _seat_name(state: GameState, seat: int | None) -> str:
+    """A seat as players read it in a message: its player's name, or its number from 1."""
+    if seat is None:
+        return "nobody"
+    name = state.seats[seat].name
+    return f"{name} (seat {seat + 1})" if name else f"seat {seat + 1}"
+
+
 def _require_phase(state: GameState, *phases: Phase, doing: str) -> None:
     if state.phase not in phases:
         raise RuleError(
@@ -266,7 +274,7 @@ def _add_bot(rec: _Recorder, command: Command) -> None:
     if strategy not in BOT_STRATEGIES:
         raise RuleError("invalid_argument", f"Bot strategies are {', '.join(BOT_STRATEGIES)}.")
     if state.seats[seat].taken:
-        raise RuleError("seat_taken", f"Seat {seat} is taken.")
+        raise RuleError("seat_taken", f"Seat {seat + 1} is taken.")
     used = _taken_names(state)
     name = next(f"Bot {n}" for n in BOT_NAMES if f"Bot {n}".casefold() not in used)
     rec.emit("bot_added", {"seat": seat, "name": name, "strategy": strategy}, actor)
@@ -278,14 +286,14 @@ def _remove_seat(rec: _Recorder, command: Command) -> None:
     if seat == actor:
         raise RuleError("invalid_argument", "To give up your own seat, leave the room.")
     if not state.seats[seat].taken:
-        raise RuleError("seat_empty", f"Seat {seat} is already empty.")
+        raise RuleError("seat_empty", f"Seat {seat + 1} is already empty.")
     rec.emit("seat_freed", {"seat": seat, "reason": "removed"}, actor)
 
 
 def _leave(rec: _Recorder, command: Command) -> None:
     seat = _actor(command)
     if not rec.state.seats[seat].taken:
-        raise RuleError("seat_empty", f"Seat {seat} is empty: there is nobody to leave.")
+        raise RuleError("seat_empty", f"Seat {seat + 1} is empty: there is nobody to leave.")
     if rec.state.phase is Phase.WAITING:
         rec.emit("seat_freed", {"seat": seat, "reason": "left"}, seat)
         if not humans(rec.state):
@@ -318,7 +326,7 @@ def _pass_host(rec: _Recorder, seat: int) -> None:
 def _connect(rec: _Recorder, command: Command) -> None:
     seat = _actor(command)
     if not rec.state.seats[seat].is_human:
-        raise RuleError("seat_empty", f"Seat {seat} has no human player.")
+        raise RuleError("seat_empty", f"Seat {seat + 1} has no human player.")
     if not rec.state.seats[seat].connected:
         rec.emit("player_connected", {"seat": seat}, seat)
     if rec.state.host_seat is None:
@@ -447,7 +455,7 @@ def _declare(rec: _Recorder, command: Command) -> None:
     _require_phase(state, Phase.DECLARATION, doing="declare")
     expected = next_declarer(state)
     if seat != expected:
-        raise RuleError("not_your_turn", f"It is seat {expected}'s turn to declare.")
+        raise RuleError("not_your_turn", f"It is {_seat_name(state, expected)}'s turn to declare.")
     problem = declaration_error(value, *declaration_context(state, seat))
     if problem:
         raise RuleError("illegal_declaration", problem)
@@ -472,7 +480,9 @@ def _play(rec: _Recorder, command: Command) -> None:
     assert turn is not None
     plays = turn.plays
     if len(plays) == SEATS or seat != (turn.leader + len(plays)) % SEATS:
-        raise RuleError("not_your_turn", f"It is seat {turn.next_seat}'s turn to play.")
+        raise RuleError(
+            "not_your_turn", f"It is {_seat_name(state, turn.next_seat)}'s turn to play."
+        )
     kind = play_type(pieces)
     if not plays:
         if not 1 <= len(pieces) <= MAX_PLAY or kind is None:

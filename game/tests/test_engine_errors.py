@@ -161,7 +161,11 @@ def test_not_your_turn(check, at_declaration, at_turn):
     state = run(at_turn, cmd("play", leader, pieces=[at_turn.seats[leader].hand[0]]))
     skipped = (leader + 2) % 4
     check(state, cmd("play", skipped, pieces=[state.seats[skipped].hand[0]]), "not_your_turn")
-    check(state, cmd("play", leader, pieces=[state.seats[leader].hand[0]]), "not_your_turn")
+    error = check(state, cmd("play", leader, pieces=[state.seats[leader].hand[0]]), "not_your_turn")
+    # Players read the message: the seat to play by its name, counted from 1.
+    following = (leader + 1) % 4
+    name = state.seats[following].name
+    assert error.message == f"It is {name} (seat {following + 1})'s turn to play."
 
 
 def test_not_host(check):
