@@ -19,11 +19,11 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from eventlog.selectors import event_dict, replay
@@ -40,20 +40,40 @@ from .timers import next_deadline
 
 #: A write's new anchors of the timers start at these events (a pause begins).
 PAUSE_EVENTS = frozenset(("phase_change", "hands_dealt"))
-#: The row's timer anchors: a write reads them and moves them.
-ANCHOR_FIELDS = (
-    "pause_since",
-    "due_since",
-    "deadline_at",
-    "deadline_action",
-    "empty_since",
-    "finished_at",
-)
-#: The row's fields a write reads: the ``summary`` is not among them (the old one is rebuilt
-#: from the cached state, which is cheaper than decoding it).
-ROW_FIELDS = ("id", "version", "status", "seed", *ANCHOR_FIELDS, "created_at")
-#: The row's fields a write moves.
-SAVED_FIELDS = ("version", "status", "summary", "listed", *ANCHOR_FIELDS, "updated_at")
+
+
+@dataclass(frozen=True, slots=True)
+class RoomRow:
+    """The columns of a room's row that a write reads (not the ``summary``: the old one is
+    rebuilt from the cached state, cheaper than decoding it), without a model instance. The
+    repository keeps the row of the version it last wrote or read under the lock."""
+
+    id: str
+    version: int
+    status: str
+    seed: int | None
+    pause_since: datetime | None
+    due_since: datetime | None
+    deadline_at: datetime | None
+    deadline_action: dict[str, Any] | None
+    empty_since: datetime | None
+    finished_at: datetime | None
+    created_at: datetime
+
+
+ROW_FIELDS = tuple(f.name for f in fields(RoomRow))
+#: The row's columns no write changes.
+_FIXED = frozenset(("id", "seed", "created_at"))
+
+
+class _Moving:
+    """A row's columns while a write moves them; ``row()`` is the row of the new version."""
+
+    def __init__(self, row: RoomRow) -> None:
+        self.__dict__.update({name: getattr(row, name) for name in ROW_FIELDS})
+
+    def row(self) -> RoomRow:
+        return RoomRow(**{name: self.__dict__[name] for name in ROW_FIELDS})
 
 
 @dataclass
@@ -82,24 +102,35 @@ class Conflict(Exception):
     """A write was made for a version of the room that is no longer its current one."""
 
 
+class _Unsure(Exception):
+    """An optimistic write found nothing to do: only the locked row can say so."""
+
+
+class Cached(NamedTuple):
+    version: int
+    state: GameState
+    row: RoomRow | None
+
+
 class StateCache:
     """The newest known state of each recently used room, at most ``size`` of them (the least
     recently used goes first). Used from the database threads and the event loop: locked."""
 
     def __init__(self, size: int) -> None:
         self.size = max(1, size)
-        self._states: OrderedDict[str, tuple[int, GameState]] = OrderedDict()
+        self._states: OrderedDict[str, Cached] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, room_id: str) -> tuple[int, GameState] | None:
+    def get(self, room_id: str) -> Cached | None:
         with self._lock:
             hit = self._states.get(room_id)
             if hit is not None:
                 self._states.move_to_end(room_id)
             return hit
 
-    def put(self, room_id: str, version: int, state: GameState) -> None:
-        """Keep the newest state of a room; a closed room is never written again: forget it."""
+    def put(self, room_id: str, version: int, state: GameState, row: RoomRow | None = None) -> None:
+        """Keep the newest state of a room (with its row, when known at that version); a closed
+        room is never written again: forget it."""
         with self._lock:
             hit = self._states.get(room_id)
             if hit is not None and hit[0] > version:
@@ -107,7 +138,9 @@ class StateCache:
             if state.closed:
                 self._states.pop(room_id, None)
                 return
-            self._states[room_id] = (version, state)
+            if row is None and hit is not None and hit.version == version:
+                row = hit.row
+            self._states[room_id] = Cached(version, state, row)
             self._states.move_to_end(room_id)
             while len(self._states) > self.size:
                 self._states.popitem(last=False)
@@ -151,8 +184,8 @@ def _phases(start: Phase, events: list[Event]) -> list[str]:
     return phases
 
 
-#: What a write asks the engine for, given the room's state and locked row (None: nothing).
-CommandMaker = Callable[[GameState, Room], "Command | None"]
+#: What a write asks the engine for, given the room's state and row (None: nothing).
+CommandMaker = Callable[[GameState, RoomRow], "Command | None"]
 
 
 class RoomRepository:
@@ -175,11 +208,12 @@ class RoomRepository:
     def cached(self, room_id: str, version: int) -> GameState | None:
         """The cached state of a room if the cache holds exactly ``version`` (no database)."""
         hit = self.states.get(room_id)
-        return hit[1] if hit is not None and hit[0] == version else None
+        return hit.state if hit is not None and hit.version == version else None
 
     def snapshot(self, room_id: str) -> tuple[int, GameState] | None:
         """The newest cached version and state of a room (no database)."""
-        return self.states.get(room_id)
+        hit = self.states.get(room_id)
+        return None if hit is None else (hit.version, hit.state)
 
     def load(self, room_id: str, version: int | None = None) -> tuple[GameState, int]:
         """A room's state at its current version (or ``version``): the cached state, caught
@@ -187,10 +221,10 @@ class RoomRepository:
         if version is None:
             version = Room.objects.values_list("version", flat=True).get(pk=room_id)
         hit = self.states.get(room_id)
-        if hit is not None and hit[0] == version:
-            return hit[1], version
-        if hit is not None and hit[0] < version:
-            state, last = replay(room_id, upto=version, state=hit[1], after=hit[0])
+        if hit is not None and hit.version == version:
+            return hit.state, version
+        if hit is not None and hit.version < version:
+            state, last = replay(room_id, upto=version, state=hit.state, after=hit.version)
         else:
             state, last = replay(room_id, upto=version)
         self.states.put(room_id, last, state)
@@ -202,7 +236,7 @@ class RoomRepository:
         hit = self.states.get(room_id)
         if hit is None:
             return None
-        cached_version, state = hit
+        cached_version, state, _ = hit
         if cached_version == version:
             return state
         if not events or events[-1]["seq"] != version or cached_version > version:
@@ -231,43 +265,69 @@ class RoomRepository:
     # ------------------------------------------------------------------ saving
 
     def write(
-        self, room_id: str, make: CommandMaker, *, skip_locked: bool = False
+        self,
+        room_id: str,
+        make: CommandMaker,
+        *,
+        skip_locked: bool = False,
+        optimistic: bool = False,
     ) -> Written | None:
         """Run the command ``make`` returns for the room's current state, as one write.
 
         ``make`` may return None (nothing to do: no write). A ``RuleError`` or ``Conflict``
         rolls everything back. With ``skip_locked`` (PostgreSQL), a room whose row another
-        writer holds is left alone (None) instead of waited for."""
+        writer holds is left alone (None) instead of waited for.
+
+        ``optimistic`` (for commands whose ``make`` reads and writes nothing but the room):
+        when the cache holds the room's row of its cached version, the write goes without
+        reading the row: the row moves only if it is still at that version (and the log's
+        unique ``seq`` refuses the events otherwise). If not, or if there was nothing to do
+        (which a row that moved meanwhile might say), it is made again the usual way, under
+        the row's lock."""
+        hit = self.states.get(room_id)
+        if optimistic and hit is not None and hit.row is not None:
+            try:
+                with transaction.atomic():
+                    written = self._run(hit.row, hit.state, make)
+                    if written is None or not written.events:
+                        raise _Unsure  # "nothing to do" may come from a row that moved
+                    return written
+            except (Conflict, IntegrityError, _Unsure):
+                pass  # another process wrote since, or nothing to do: ask the locked row
         with transaction.atomic():
-            rows = Room.objects.select_for_update(skip_locked=skip_locked).only(*ROW_FIELDS)
-            room = rows.filter(pk=room_id).first()
-            if room is None:
+            rows = Room.objects.select_for_update(skip_locked=skip_locked).filter(pk=room_id)
+            found = rows.values(*ROW_FIELDS).first()
+            if found is None:
                 if skip_locked:
                     return None
                 raise RoomError("room_not_found", f"There is no room {room_id!r}.")
-            old, _ = self.load(room_id, room.version)
-            command = make(old, room)
-            if command is None:
-                return None
-            events, state = execute(old, command)
-            if not events:
-                return Written(room_id=room_id, version=room.version, state=old)
-            return self.save(room, old, events, state)
+            row = RoomRow(**found)
+            old, _ = self.load(room_id, row.version)
+            return self._run(row, old, make)
+
+    def _run(self, row: RoomRow, old: GameState, make: CommandMaker) -> Written | None:
+        command = make(old, row)
+        if command is None:
+            return None
+        events, state = execute(old, command)
+        if not events:
+            return Written(room_id=row.id, version=row.version, state=old)
+        return self.save(row, old, events, state)
 
     def create(self, room: Room, events: list[Event], state: GameState) -> Written:
         """Save the first events of a new ``room`` (inside the caller's transaction)."""
-        return self.save(room, GameState(), events, state)
+        row = RoomRow(**{name: getattr(room, name) for name in ROW_FIELDS})
+        return self.save(row, GameState(), events, state)
 
-    def save(self, room: Room, old: GameState, events: list[Event], new: GameState) -> Written:
-        """Append ``events`` and move the room row, inside the caller's transaction; the cache
-        and the broadcast follow when it commits."""
+    def save(self, row: RoomRow, old: GameState, events: list[Event], new: GameState) -> Written:
+        """Append ``events`` and move the room row from ``row``'s version, inside the caller's
+        transaction (``Conflict`` when the row is no longer at that version); the cache and the
+        broadcast follow when it commits."""
         now = timezone.now()
-        rows = event_append(room.id, room.version, events, _phases(old.phase, events), now)
         summary = room_summary(new)
+        room = _Moving(row)
         room.version += len(events)
         room.status = summary["status"]
-        room.summary = summary
-        room.listed = summary["listed"]
         if any(e.type in PAUSE_EVENTS for e in events):
             room.pause_since = now
         # An awaited seat's clock starts when it becomes due; leaving and coming back does not
@@ -285,32 +345,39 @@ class RoomRepository:
         room.empty_since = None if anyone_here else (room.empty_since or now)
         if room.status == RoomStatus.FINISHED and room.finished_at is None:
             room.finished_at = now
-        room.save(update_fields=SAVED_FIELDS)
+        moved = room.row()
+        changes = {name: getattr(moved, name) for name in ROW_FIELDS if name not in _FIXED}
+        changes.update(summary=summary, listed=summary["listed"], updated_at=now)
+        # The row first, then the log: every writer takes the row's lock before the log's
+        # index entries (the other order deadlocks against a writer holding the row).
+        if not Room.objects.filter(pk=row.id, version=row.version).update(**changes):
+            raise Conflict(f"room {row.id} is no longer at version {row.version}")
+        rows = event_append(row.id, row.version, events, _phases(old.phase, events), now)
         freed = [e.payload for e in events if e.type == "seat_freed"]
         for payload in freed:
-            SeatToken.objects.filter(room=room, seat=payload["seat"]).delete()
-            Presence.objects.filter(room=room, seat=payload["seat"]).delete()
+            SeatToken.objects.filter(room_id=row.id, seat=payload["seat"]).delete()
+            Presence.objects.filter(room_id=row.id, seat=payload["seat"]).delete()
         before = room_summary(old)
         # The lobby hears of a room that is, or was, on its list.
         changed = summary != before and (summary["listed"] or before["listed"])
         written = Written(
-            room_id=room.id,
+            room_id=row.id,
             version=room.version,
             state=new,
-            events=[event_dict(row) for row in rows],
+            events=[event_dict(appended) for appended in rows],
             deadline_at=room.deadline_at,
             deadline_action=room.deadline_action,
             lobby=lobby_entry(summary, room.created_at.isoformat()) if changed else None,
             freed=freed,
         )
-        transaction.on_commit(lambda: self._committed(written))
+        transaction.on_commit(lambda: self._committed(written, moved))
         return written
 
-    def _committed(self, written: Written) -> None:
-        self.states.put(written.room_id, written.version, written.state)
+    def _committed(self, written: Written, row: RoomRow) -> None:
+        self.states.put(written.room_id, written.version, written.state, row)
         server_metrics.events_written.inc(len(written.events))
         if self.on_saved is not None:
             self.on_saved(written)
 
 
-__all__ = ["CommandMaker", "Conflict", "RoomRepository", "StateCache", "Written"]
+__all__ = ["CommandMaker", "Conflict", "RoomRepository", "RoomRow", "StateCache", "Written"]

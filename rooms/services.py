@@ -39,7 +39,7 @@ from .errors import RoomError
 from .live import live_sockets
 from .lobby import LOBBY_GROUP, LobbyWatchers
 from .models import Presence, Room, SeatToken
-from .repository import Conflict, RoomRepository, Written
+from .repository import RoomRepository, RoomRow, Written
 from .selectors import seat_for_token
 from .timers import scaled
 from .tokens import hash_token, new_room_id, new_token
@@ -133,7 +133,7 @@ def room_create_sync(
 def room_join_sync(room_id: str, player_name: Any) -> Written:
     """Take the first empty seat of a waiting room."""
 
-    def make(state: GameState, room: Room) -> Command:
+    def make(state: GameState, room: RoomRow) -> Command:
         return Command("join", None, {"name": player_name})
 
     with transaction.atomic():
@@ -148,13 +148,13 @@ def room_join_sync(room_id: str, player_name: Any) -> Written:
 def room_act_sync(room_id: str, seat: int | None, action: str, args: dict[str, Any]) -> Written:
     """A seated player's (or spectator's) action from the WebSocket, as an engine command."""
 
-    def make(state: GameState, room: Room) -> Command:
+    def make(state: GameState, room: RoomRow) -> Command:
         command_args = dict(args)
         if action == "start_game":
             command_args["seed"] = room.seed if room.seed is not None else secrets.randbits(63)
         return Command(action, seat, command_args, at=_now_ts())
 
-    written = repository.write(room_id, make)
+    written = repository.write(room_id, make, optimistic=True)
     assert written is not None
     return written
 
@@ -178,7 +178,7 @@ class Thought(NamedTuple):
     command: Command
 
 
-class Rethink(Conflict):
+class Rethink(Exception):
     """The room's deadline is a bot's move, and no move was worked out for this version and
     seat: work it out (outside the write) and fire again."""
 
@@ -204,7 +204,7 @@ def room_fire_sync(
     room's current version and the same seat (it is then the move the bot would make now);
     otherwise ``Rethink`` is raised, or, with ``decide``, the move is decided here."""
 
-    def make(state: GameState, room: Room) -> Command | None:
+    def make(state: GameState, room: RoomRow) -> Command | None:
         now = timezone.now()
         if room.deadline_at is None or room.deadline_at > now or not room.deadline_action:
             return None
@@ -220,7 +220,8 @@ def room_fire_sync(
             return command._replace(at=now.timestamp())
         return Command(action["kind"], None, at=now.timestamp())
 
-    return repository.write(room_id, make, skip_locked=skip_locked)
+    # The sweeper's fires (``skip_locked``) are of rooms other processes may have written.
+    return repository.write(room_id, make, skip_locked=skip_locked, optimistic=not skip_locked)
 
 
 def room_close_sync(
@@ -229,7 +230,7 @@ def room_close_sync(
     """Close a room. With ``idle_before`` (the sweeper), only if it is still abandoned, or
     finished, since before then: checked on the locked row, as a player may have come back."""
 
-    def make(state: GameState, room: Room) -> Command | None:
+    def make(state: GameState, room: RoomRow) -> Command | None:
         if state.closed:
             return None
         if idle_before is not None:
@@ -252,7 +253,7 @@ def presence_mark_sync(room_id: str, seat: int, channel_name: str) -> Written | 
     the seat if it was away (a new socket, or a live one whose row had expired). The row is
     written under the room's lock, like every presence change: one lock order, no deadlock."""
 
-    def make(state: GameState, room: Room) -> Command | None:
+    def make(state: GameState, room: RoomRow) -> Command | None:
         Presence.objects.update_or_create(
             channel_name=channel_name,
             defaults={
@@ -272,7 +273,7 @@ def presence_mark_sync(room_id: str, seat: int, channel_name: str) -> Written | 
 def presence_remove_sync(room_id: str, seat: int, channel_name: str) -> Written | None:
     """A seat's socket closed: the seat is away once its last socket is gone."""
 
-    def make(state: GameState, room: Room) -> Command | None:
+    def make(state: GameState, room: RoomRow) -> Command | None:
         # Under the room lock: another process may be adding a socket of this seat.
         Presence.objects.filter(channel_name=channel_name).delete()
         if Presence.objects.filter(room_id=room_id, seat=seat).exists():
