@@ -58,10 +58,14 @@ def _keeping_connection(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -
         _last_used.at = time.monotonic()
 
 
+#: The room service's threads are named after this.
+ROOM_THREADS = "rooms-db"
+
+
 class DatabaseThreads:
     """``count`` threads, each keeping its database connections; a room always gets the same."""
 
-    def __init__(self, count: int, name: str = "rooms-db") -> None:
+    def __init__(self, count: int, name: str = ROOM_THREADS) -> None:
         self.executors = [
             ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"{name}-{n}")
             for n in range(max(1, count))

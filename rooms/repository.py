@@ -154,18 +154,23 @@ class StateCache:
 
 
 class SharedViews:
-    """The public part of the view of recent room versions (``game.views.public_view``):
-    every socket of a room reads the same one. Built on the event loop only."""
+    """The public part of the view of each room's newest version (``game.views.public_view``):
+    every socket of a room reads the same one. One per room (an older version's view is built
+    again when asked for, which only a socket that is behind does): the views are large, and a
+    bigger heap makes every full garbage collection longer. Built on the event loop only."""
 
     def __init__(self, size: int) -> None:
         self.size = max(1, size)
-        self._views: OrderedDict[tuple[str, int], dict[str, Any]] = OrderedDict()
+        self._views: OrderedDict[str, tuple[int, dict[str, Any]]] = OrderedDict()
 
     def get(self, room_id: str, version: int, state: GameState) -> dict[str, Any]:
-        key = (room_id, version)
-        view = self._views.get(key)
-        if view is None:
-            view = self._views[key] = public_view(state)
+        hit = self._views.get(room_id)
+        if hit is not None and hit[0] == version:
+            return hit[1]
+        view = public_view(state)
+        if hit is None or hit[0] < version:
+            self._views[room_id] = (version, view)
+            self._views.move_to_end(room_id)
             while len(self._views) > self.size:
                 self._views.popitem(last=False)
         return view
@@ -199,7 +204,7 @@ class RoomRepository:
     ) -> None:
         self.timings = timings
         self.states = StateCache(cache_size)
-        self.views = SharedViews(4 * cache_size)
+        self.views = SharedViews(cache_size)
         #: Called with every committed write (the process's broadcaster).
         self.on_saved = on_saved
 

@@ -6,7 +6,8 @@ seconds (docs/architecture.md). Safe to run in every process at once.
 - fire the deadlines that are due and that no timer of this process holds (a room another
   process, or a process that died, scheduled). On PostgreSQL each is claimed with
   ``SELECT … FOR UPDATE SKIP LOCKED``: a room another process is writing is left to it;
-- close rooms nobody is in (checked every ``ABANDON_CHECK`` s).
+- close rooms nobody is in (checked every ``ABANDON_CHECK`` s);
+- on SQLite, copy the write-ahead log back into the database (``rooms.checkpoints``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from django.utils import timezone
 
 from . import services
 from .broadcast import single_process
+from .checkpoints import Checkpointer
 from .db import db_async
 from .live import live_sockets
 from .models import Presence, Room, RoomStatus
@@ -93,6 +95,7 @@ class Sweeper:
     def __init__(self) -> None:
         self.task: asyncio.Task[None] | None = None
         self.last_abandon_check: float | None = None
+        self.checkpointer = Checkpointer()
 
     async def sweep_once(self, *, full: bool = False) -> None:
         """One sweep; ``full`` looks for abandoned rooms whenever it last did."""
@@ -107,6 +110,7 @@ class Sweeper:
             if not services.clock.holds(room_id):  # this process's timer fires it
                 await services.room_fire(room_id, skip_locked=True)
         now = time.monotonic()
+        await self.checkpointer.run_if_due(now)
         last = self.last_abandon_check
         if full or last is None or now - last >= ABANDON_CHECK:
             self.last_abandon_check = now
