@@ -103,6 +103,7 @@ class RoomSummarySerializer(serializers.Serializer):
     host = serializers.CharField(allow_null=True)
     players = serializers.IntegerField()
     listed = serializers.BooleanField(help_text="shown in the lobby's list")
+    version = serializers.IntegerField(help_text="the room's version this summary is of")
     seats = serializers.ListField(child=serializers.DictField())
     created_at = serializers.DateTimeField()
 

@@ -3,7 +3,8 @@
 In WAL mode SQLite copies its log back into the database file (a checkpoint, which waits for
 the disk) when a commit finds the log over 1000 pages: that commit, and with it every room
 queued on the one database thread, waits. The room service's database threads turn the
-automatic checkpoint off on their connections, and the sweeper runs a passive checkpoint
+automatic checkpoint off on their connections (but for a safety net of 100 MiB of log), and
+the sweeper runs a passive checkpoint
 (which never blocks a writer or a reader) in a thread of its own every
 ``CHECKPOINT_INTERVAL`` seconds. Other connections (requests, management commands) keep
 SQLite's default.
@@ -27,11 +28,17 @@ def on_sqlite() -> bool:
     return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
 
 
+#: A room thread checkpoints only if the log grows this long (pages of 4 KiB): a safety net,
+#: should the sweeper's checkpoints stop (a sweeper that keeps failing, or none running).
+ROOM_THREAD_AUTOCHECKPOINT = 25_000
+
+
 def no_automatic_checkpoint(sender: Any, connection: Any, **kwargs: Any) -> None:
-    """``connection_created`` receiver: a room thread's SQLite connection never checkpoints."""
+    """``connection_created`` receiver: a room thread's SQLite connection leaves checkpoints
+    to the sweeper (up to ``ROOM_THREAD_AUTOCHECKPOINT`` pages)."""
     if connection.vendor == "sqlite" and threading.current_thread().name.startswith(ROOM_THREADS):
         with connection.cursor() as cursor:
-            cursor.execute("PRAGMA wal_autocheckpoint=0")
+            cursor.execute(f"PRAGMA wal_autocheckpoint={ROOM_THREAD_AUTOCHECKPOINT}")
 
 
 def checkpoint_sync() -> None:

@@ -29,9 +29,11 @@ class RoomClock:
         self.stopping = False
         self.running = 0  # room calls in progress (``calling``): ``shutdown`` waits for them
 
-    def holds(self, room_id: str) -> bool:
-        """Whether a timer of this process will fire the room's deadline."""
-        return room_id in self._timers
+    def holds(self, room_id: str, version: int) -> bool:
+        """Whether a timer of this process will fire the deadline of the room at ``version``
+        (a timer of an older version may be of a deadline that moved)."""
+        timer = self._timers.get(room_id)
+        return timer is not None and timer[0] == version
 
     def idle(self) -> bool:
         return not self._timers and not self._tasks and not self.running

@@ -20,7 +20,7 @@ from game.views import public_event
 from . import services
 from .db import db_async
 from .errors import RoomError
-from .lobby import LOBBY_GROUP, client_message, lobby_list
+from .lobby import LOBBY_GROUP, SeenVersions, client_message, lobby_list
 from .metrics import server_metrics
 from .models import Room
 from .protocol import (
@@ -127,11 +127,13 @@ class LobbyConsumer(GuardedConsumer):
     watching = False
 
     async def connect(self) -> None:
+        self.seen = SeenVersions([])
         await self.channel_layer.group_add(LOBBY_GROUP, self.channel_name)
         services.lobby_watchers.opened()
         self.watching = True
         await self.accept()
         rooms = await db_async(lobby_list)()
+        self.seen = SeenVersions(rooms)
         await self.send_json({"type": "rooms", "rooms": rooms})
 
     async def release(self) -> None:
@@ -144,11 +146,13 @@ class LobbyConsumer(GuardedConsumer):
         await self.send_error(None, "read_only", "The lobby only sends.")
 
     async def lobby_room(self, message: dict[str, Any]) -> None:
-        await self.send_json(client_message(message["room"]))
+        if self.seen.newer(message["room"]):
+            await self.send_json(client_message(message["room"]))
 
     async def lobby_rooms(self, message: dict[str, Any]) -> None:
         """The whole list, as a process of the previous version still sends it during a
         rolling restart (clients take it as on connect)."""
+        self.seen = SeenVersions([r for r in message["rooms"] if "version" in r])
         await self.send_json({"type": "rooms", "rooms": message["rooms"]})
 
 

@@ -59,8 +59,10 @@ def room_summary(state: GameState) -> dict[str, Any]:
     }
 
 
-def lobby_entry(summary: dict[str, Any], created_at: str) -> dict[str, Any]:
-    return {**summary, "created_at": created_at}
+def lobby_entry(summary: dict[str, Any], created_at: str, version: int) -> dict[str, Any]:
+    """A room as the lobby shows it, at the room's ``version`` (changes of a room may reach a
+    lobby socket out of order, from different processes: the newest version wins)."""
+    return {**summary, "created_at": created_at, "version": version}
 
 
 def lobby_list() -> list[dict[str, Any]]:
@@ -68,9 +70,9 @@ def lobby_list() -> list[dict[str, Any]]:
     rows = (
         Room.objects.filter(listed=True)
         .order_by("-created_at")
-        .values_list("summary", "created_at")[:LIST_SIZE]
+        .values_list("summary", "created_at", "version")[:LIST_SIZE]
     )
-    return [lobby_entry(summary, created_at.isoformat()) for summary, created_at in rows]
+    return [lobby_entry(summary, at.isoformat(), version) for summary, at, version in rows]
 
 
 def lobby_change(entry: dict[str, Any]) -> dict[str, Any]:
@@ -82,7 +84,22 @@ def client_message(entry: dict[str, Any]) -> dict[str, Any]:
     """What a lobby socket sends for one room's change."""
     if entry["listed"]:
         return {"type": "room", "room": entry}
-    return {"type": "room_removed", "room_id": entry["room_id"]}
+    return {"type": "room_removed", "room_id": entry["room_id"], "version": entry["version"]}
+
+
+class SeenVersions:
+    """The newest version of each room one lobby socket has sent: an older change that arrives
+    late (from another process) is dropped."""
+
+    def __init__(self, rooms: list[dict[str, Any]]) -> None:
+        self._versions = {room["room_id"]: room["version"] for room in rooms}
+
+    def newer(self, entry: dict[str, Any]) -> bool:
+        room_id, version = entry["room_id"], entry.get("version", 0)
+        if version and version <= self._versions.get(room_id, 0):
+            return False
+        self._versions[room_id] = version
+        return True
 
 
 class LobbyWatchers:

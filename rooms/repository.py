@@ -29,6 +29,7 @@ from django.utils import timezone
 from eventlog.selectors import event_dict, replay
 from eventlog.services import event_append
 from game.engine import apply, execute, to_act
+from game.errors import RuleError
 from game.state import Command, Event, GameState, Phase
 from game.views import public_view, seat_part
 
@@ -286,9 +287,9 @@ class RoomRepository:
         ``optimistic`` (for commands whose ``make`` reads and writes nothing but the room):
         when the cache holds the room's row of its cached version, the write goes without
         reading the row: the row moves only if it is still at that version (and the log's
-        unique ``seq`` refuses the events otherwise). If not, or if there was nothing to do
-        (which a row that moved meanwhile might say), it is made again the usual way, under
-        the row's lock."""
+        unique ``seq`` refuses the events otherwise). If not, or if there was nothing to do or
+        the command was refused (which a state that is behind might say), it is made again the
+        usual way, under the row's lock."""
         hit = self.states.get(room_id)
         if optimistic and hit is not None and hit.row is not None:
             try:
@@ -297,8 +298,10 @@ class RoomRepository:
                     if written is None or not written.events:
                         raise _Unsure  # "nothing to do" may come from a row that moved
                     return written
-            except (Conflict, IntegrityError, _Unsure):
-                pass  # another process wrote since, or nothing to do: ask the locked row
+            except (Conflict, IntegrityError, _Unsure, RuleError, RoomError):
+                # Another process wrote since, or the cached state found nothing to do or
+                # refused (it may be behind the room): ask the locked row.
+                pass
         with transaction.atomic():
             rows = Room.objects.select_for_update(skip_locked=skip_locked).filter(pk=room_id)
             found = rows.values(*ROW_FIELDS).first()
@@ -372,7 +375,9 @@ class RoomRepository:
             events=[event_dict(appended) for appended in rows],
             deadline_at=room.deadline_at,
             deadline_action=room.deadline_action,
-            lobby=lobby_entry(summary, room.created_at.isoformat()) if changed else None,
+            lobby=(
+                lobby_entry(summary, room.created_at.isoformat(), room.version) if changed else None
+            ),
             freed=freed,
         )
         transaction.on_commit(lambda: self._committed(written, moved))

@@ -299,11 +299,24 @@ async def _room_call(room_id: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
     time and in order (between processes, the row lock does); then the writes it committed are
     broadcast, here on the loop."""
     broadcaster.bind(asyncio.get_running_loop())
-    call = db_async(_collecting, room_id)(fn, room_id, *args, **kwargs)
-    result, outbox = await clock.calling(call)
+    call = asyncio.ensure_future(db_async(_collecting, room_id)(fn, room_id, *args, **kwargs))
+    try:
+        result, outbox = await clock.calling(asyncio.shield(call))
+    except asyncio.CancelledError:
+        # The caller is gone (its socket closed, the server stops), but a database thread's
+        # work cannot be stopped: what it commits is broadcast all the same.
+        call.add_done_callback(_publish_when_done)
+        raise
     for written in outbox:
         await broadcaster.publish(written)
     return result
+
+
+def _publish_when_done(call: asyncio.Future[tuple[Any, list[Written]]]) -> None:
+    if call.cancelled() or call.exception() is not None:
+        return  # a failed call's writes went to the broadcaster as it failed (``collecting``)
+    for written in call.result()[1]:
+        clock.start(broadcaster.publish(written))
 
 
 async def publish(written: Written | None) -> None:

@@ -36,13 +36,14 @@ DUE_BATCH = 200
 ABANDON_CHECK = 10.0
 
 
-def due_rooms_sync() -> list[str]:
+def due_rooms_sync() -> list[tuple[str, int]]:
+    """The rooms whose deadline is due, with their versions."""
     now = timezone.now()
     return list(
         Room.objects.filter(deadline_at__lte=now)
         .exclude(status=RoomStatus.CLOSED)
         .order_by("deadline_at")
-        .values_list("id", flat=True)[:DUE_BATCH]
+        .values_list("id", "version")[:DUE_BATCH]
     )
 
 
@@ -99,6 +100,10 @@ class Sweeper:
 
     async def sweep_once(self, *, full: bool = False) -> None:
         """One sweep; ``full`` looks for abandoned rooms whenever it last did."""
+        try:  # first, and on its own: a failing sweep must not stop SQLite's checkpoints
+            await self.checkpointer.run_if_due(time.monotonic())
+        except Exception:
+            log.exception("SQLite checkpoint failed")
         if live_sockets.beat_due(time.monotonic(), settings.LIAPTUI_PRESENCE_HEARTBEAT):
             await presence_beat()
         for room_id, seat, channel in await db_async(stale_presences_sync)():
@@ -106,11 +111,10 @@ class Sweeper:
                 await services.presence_mark_again(channel, room_id, seat)
             else:
                 await services.room_disconnect(room_id, seat, channel)
-        for room_id in await db_async(due_rooms_sync)():
-            if not services.clock.holds(room_id):  # this process's timer fires it
+        for room_id, version in await db_async(due_rooms_sync)():
+            if not services.clock.holds(room_id, version):  # this process's timer fires it
                 await services.room_fire(room_id, skip_locked=True)
         now = time.monotonic()
-        await self.checkpointer.run_if_due(now)
         last = self.last_abandon_check
         if full or last is None or now - last >= ABANDON_CHECK:
             self.last_abandon_check = now

@@ -6,7 +6,12 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from rooms.checkpoints import Checkpointer, checkpoint_sync, on_sqlite
+from rooms.checkpoints import (
+    ROOM_THREAD_AUTOCHECKPOINT,
+    Checkpointer,
+    checkpoint_sync,
+    on_sqlite,
+)
 from rooms.db import DatabaseThreads
 
 pytestmark = [
@@ -25,7 +30,7 @@ async def test_a_room_thread_s_connection_never_checkpoints_and_others_do():
     rooms = DatabaseThreads(1)
     other = DatabaseThreads(1, name="not-a-room-thread")
     try:
-        assert await rooms.run(_pragma)("wal_autocheckpoint") == 0
+        assert await rooms.run(_pragma)("wal_autocheckpoint") == ROOM_THREAD_AUTOCHECKPOINT
         assert await other.run(_pragma)("wal_autocheckpoint") == 1000  # SQLite's default
     finally:
         rooms.close()

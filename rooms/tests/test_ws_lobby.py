@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from unittest.mock import ANY
+
 import pytest
 
 from rooms.tests.wsclient import create_room
@@ -74,7 +76,8 @@ async def test_lobby_drops_a_room_that_closes(ws):
     # The last human leaves a waiting room: the room closes and leaves the list.
     await ann.ok("leave")
     message = await next_change(lobby, created.room_id, "room_removed")
-    assert message == {"type": "room_removed", "room_id": created.room_id}
+    assert message["version"] > in_list(lobby.messages[0], created.room_id)["version"]
+    assert message == {"type": "room_removed", "room_id": created.room_id, "version": ANY}
     assert in_list((await ws.lobby()).messages[0], created.room_id) is None
 
 
@@ -101,3 +104,25 @@ async def test_the_whole_list_from_a_process_of_the_previous_version_is_passed_o
     room = {"room_id": "K7M2QX", "status": "waiting", "listed": True, "seats": []}
     await get_channel_layer().group_send("lobby", {"type": "lobby.rooms", "rooms": [room]})
     assert await lobby.receive_until(lambda m: m == {"type": "rooms", "rooms": [room]})
+
+
+async def test_a_change_older_than_one_already_sent_is_dropped(ws):
+    """Changes of one room written by different processes may cross: the newest one wins."""
+    from channels.layers import get_channel_layer
+
+    created = await create_room("Ann", 3)
+    await ws.seat(created)
+    lobby = await ws.lobby()
+    listed = in_list(lobby.messages[0], created.room_id)
+    version = listed["version"]
+    layer = get_channel_layer()
+    newer = {**listed, "listed": False, "version": version + 2}
+    older = {**listed, "players": 1, "version": version + 1}
+    await layer.group_send("lobby", {"type": "lobby.room", "room": newer})
+    await layer.group_send("lobby", {"type": "lobby.room", "room": older})
+    await layer.group_send("lobby", {"type": "lobby.room", "room": {**listed, "version": 1}})
+    removed = await next_change(lobby, created.room_id, "room_removed")
+    assert removed == {"type": "room_removed", "room_id": created.room_id, "version": version + 2}
+    await lobby.send({"type": "ping"})  # answered after anything the layer delivered before
+    reply = await lobby.receive_until(lambda m: m["type"] == "error" or m["type"] == "room")
+    assert reply["type"] == "error", reply

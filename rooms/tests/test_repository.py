@@ -1,0 +1,53 @@
+"""The room repository's cache and its write without reading the row (docs/architecture.md)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from rooms import services
+from rooms.clock import RoomClock
+from rooms.models import Room
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _stale_cache(room_id: str, cached) -> None:
+    """This process's cache as it was at ``cached`` (another process wrote since)."""
+    services.repository.forget()
+    services.repository.states.put(room_id, cached.version, cached.state, cached.row)
+
+
+def test_an_action_refused_by_a_stale_cache_is_tried_again_on_the_room_as_it_is():
+    room_id = services.room_create_sync("Ann", 3).room_id  # bots in seats 1-3
+    cached = services.repository.states.get(room_id)
+    assert cached is not None and cached.row is not None
+    services.room_act_sync(room_id, 0, "remove_seat", {"seat": 3})
+    _stale_cache(room_id, cached)  # this process still sees a bot in seat 3
+    written = services.room_act_sync(room_id, 0, "add_bot", {"seat": 3, "strategy": "greedy"})
+    assert [e["type"] for e in written.events] == ["bot_added"]
+    assert written.version == cached.version + 2
+
+
+def test_a_stale_cache_never_commits_a_write_made_for_its_version():
+    room_id = services.room_create_sync("Ann", 2).room_id  # seat 3 empty
+    cached = services.repository.states.get(room_id)
+    services.room_act_sync(room_id, 0, "add_bot", {"seat": 3})
+    _stale_cache(room_id, cached)  # seat 3 looks empty here, but is taken
+    with pytest.raises(services.RuleError) as refused:
+        services.room_act_sync(room_id, 0, "add_bot", {"seat": 3})
+    assert refused.value.code == "seat_taken"
+    assert Room.objects.get(pk=room_id).version == cached.version + 1
+
+
+async def test_the_clock_holds_a_room_only_for_the_version_of_its_timer():
+    clock = RoomClock(fire=lambda *args: asyncio.sleep(0))
+    clock.schedule("K7M2QX", 5, timezone.now() + timedelta(hours=1), None)
+    assert clock.holds("K7M2QX", 5)
+    assert not clock.holds("K7M2QX", 6)  # a newer write elsewhere moved the deadline
+    assert not clock.holds("B3C4D5", 5)
+    await clock.shutdown()
+    assert clock.idle()
