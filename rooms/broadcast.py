@@ -116,12 +116,14 @@ class Broadcaster:
         with self._lock:
             self._inflight.discard(future)
 
-    async def drain(self) -> None:
-        """Wait for the broadcasts handed to the loop from other threads."""
+    async def drain(self) -> bool:
+        """Wait for the broadcasts handed to the loop from other threads; whether there were
+        any (more may have come meanwhile)."""
         with self._lock:
             pending = list(self._inflight)
         if pending:
             await asyncio.wait([asyncio.wrap_future(f) for f in pending])
+        return bool(pending)
 
     async def publish(self, written: Written | None) -> None:
         """Schedule the write's deadline in this process, then broadcast it (once)."""

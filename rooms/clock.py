@@ -77,23 +77,23 @@ class RoomClock:
         finally:
             self.running -= 1
 
-    async def shutdown(self, drain: Callable[[], Awaitable[None]] | None = None) -> None:
+    async def shutdown(self, drain: Callable[[], Awaitable[bool]] | None = None) -> None:
         """Stop the timers and wait until no task or room call is running (``drain`` waits for
-        anything else in flight). Work still running schedules nothing new; the deadlines stay
-        on the room rows, for any process's sweeper. The clock works again once this returns."""
+        anything else in flight, and says whether there was any). Work still running schedules
+        nothing new; the deadlines stay on the room rows, for any process's sweeper. The clock
+        works again once this returns."""
         self.stopping = True
         try:
             for _, handle in self._timers.values():
                 handle.cancel()
             self._timers.clear()
             while True:
-                if drain is not None:
-                    await drain()
+                drained = drain is not None and await drain()
                 if self._tasks:
                     await asyncio.wait(list(self._tasks))  # unlike gather, never cancels them
                 elif self.running:
                     await asyncio.sleep(0.005)
-                else:
+                elif not drained:
                     break
         finally:
             self.stopping = False

@@ -4,6 +4,8 @@ The game itself lives in the event log; a room row holds what the service needs 
 serialise and time it, plus a summary for the lobby.
 """
 
+from __future__ import annotations
+
 from django.db import models
 
 
@@ -66,3 +68,11 @@ class Presence(models.Model):
     channel_name = models.CharField(max_length=200, unique=True)
     process = models.CharField(max_length=32, db_index=True, help_text="the server process")
     seen_at = models.DateTimeField(db_index=True, help_text="refreshed by its process's sweeper")
+
+
+def presence_rows_locked(rows: models.QuerySet[Presence]) -> list[str]:
+    """Lock presence ``rows`` in the order of their channel names (the one order every writer of
+    presence rows uses; inside a transaction) and return those names."""
+    return list(
+        rows.select_for_update().order_by("channel_name").values_list("channel_name", flat=True)
+    )

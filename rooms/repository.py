@@ -36,7 +36,7 @@ from game.views import public_view, seat_part
 from .errors import RoomError
 from .lobby import lobby_entry, room_summary
 from .metrics import server_metrics
-from .models import Presence, Room, RoomStatus, SeatToken
+from .models import Presence, Room, RoomStatus, SeatToken, presence_rows_locked
 from .timers import next_deadline
 
 #: A write's new anchors of the timers start at these events (a pause begins).
@@ -364,7 +364,9 @@ class RoomRepository:
         freed = [e.payload for e in events if e.type == "seat_freed"]
         for payload in freed:
             SeatToken.objects.filter(room_id=row.id, seat=payload["seat"]).delete()
-            Presence.objects.filter(room_id=row.id, seat=payload["seat"]).delete()
+            sockets = Presence.objects.filter(room_id=row.id, seat=payload["seat"])
+            presence_rows_locked(sockets)
+            sockets.delete()
         before = room_summary(old)
         # The lobby hears of a room that is, or was, on its list.
         changed = summary != before and (summary["listed"] or before["listed"])

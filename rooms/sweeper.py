@@ -18,6 +18,7 @@ import time
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -26,7 +27,7 @@ from .broadcast import single_process
 from .checkpoints import Checkpointer
 from .db import db_async
 from .live import live_sockets
-from .models import Presence, Room, RoomStatus
+from .models import Presence, Room, RoomStatus, presence_rows_locked
 
 log = logging.getLogger(__name__)
 
@@ -63,9 +64,11 @@ def presence_touch_sync(channel_names: list[str]) -> list[str]:
     now. Returns those of ``channel_names`` that have no row (it expired while the socket
     lived: a stalled process), for the caller to record again."""
     touched = Presence.objects.filter(channel_name__in=channel_names)
-    if touched.update(seen_at=timezone.now()) == len(channel_names):
-        return []
-    have = set(touched.values_list("channel_name", flat=True))
+    with transaction.atomic():
+        # Rows are locked in one order (``presence_rows_locked``) before the update: a seat's
+        # rows deleted by a write meanwhile must not deadlock with this on PostgreSQL.
+        have = set(presence_rows_locked(touched))
+        touched.update(seen_at=timezone.now())
     return [name for name in channel_names if name not in have]
 
 
