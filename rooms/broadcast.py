@@ -90,13 +90,6 @@ class Broadcaster:
         if outbox is not None:
             outbox.append(written)
             return
-        try:
-            running = asyncio.get_running_loop()
-        except RuntimeError:
-            running = None
-        if running is not None:
-            self.clock.start(self.publish(written))
-            return
         loop = self.loop
         if loop is None or loop.is_closed() or not loop.is_running():
             # No server loop in this process (a management command, a synchronous test): no

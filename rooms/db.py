@@ -97,10 +97,13 @@ class ProcessThreads:
         self._lock = threading.Lock()
 
     def get(self) -> DatabaseThreads:
-        with self._lock:
-            if self._threads is None:
-                self._threads = DatabaseThreads(settings.LIAPTUI_DB_THREADS)
-            return self._threads
+        threads = self._threads  # every room call comes here: no lock once they exist
+        if threads is None:
+            with self._lock:
+                if self._threads is None:
+                    self._threads = DatabaseThreads(settings.LIAPTUI_DB_THREADS)
+                threads = self._threads
+        return threads
 
     def close(self) -> None:
         with self._lock:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -63,18 +63,8 @@ class RoomRow:
 
 
 ROW_FIELDS = tuple(f.name for f in fields(RoomRow))
-#: The row's columns no write changes.
-_FIXED = frozenset(("id", "seed", "created_at"))
-
-
-class _Moving:
-    """A row's columns while a write moves them; ``row()`` is the row of the new version."""
-
-    def __init__(self, row: RoomRow) -> None:
-        self.__dict__.update({name: getattr(row, name) for name in ROW_FIELDS})
-
-    def row(self) -> RoomRow:
-        return RoomRow(**{name: self.__dict__[name] for name in ROW_FIELDS})
+#: The row's columns a write moves (the others never change).
+MOVED_FIELDS = tuple(name for name in ROW_FIELDS if name not in ("id", "seed", "created_at"))
 
 
 @dataclass
@@ -93,10 +83,6 @@ class Written:
     seat: int | None = None
     token: str | None = None
     published: bool = False
-
-    @property
-    def summary_changed(self) -> bool:
-        return self.lobby is not None
 
 
 class Conflict(Exception):
@@ -134,7 +120,7 @@ class StateCache:
         room is never written again: forget it."""
         with self._lock:
             hit = self._states.get(room_id)
-            if hit is not None and hit[0] > version:
+            if hit is not None and hit.version > version:
                 return
             if state.closed:
                 self._states.pop(room_id, None)
@@ -149,9 +135,6 @@ class StateCache:
     def clear(self) -> None:
         with self._lock:
             self._states.clear()
-
-    def __len__(self) -> int:
-        return len(self._states)
 
 
 class SharedViews:
@@ -215,11 +198,6 @@ class RoomRepository:
         """The cached state of a room if the cache holds exactly ``version`` (no database)."""
         hit = self.states.get(room_id)
         return hit.state if hit is not None and hit.version == version else None
-
-    def snapshot(self, room_id: str) -> tuple[int, GameState] | None:
-        """The newest cached version and state of a room (no database)."""
-        hit = self.states.get(room_id)
-        return None if hit is None else (hit.version, hit.state)
 
     def load(self, room_id: str, version: int | None = None) -> tuple[GameState, int]:
         """A room's state at its current version (or ``version``): the cached state, caught
@@ -333,28 +311,31 @@ class RoomRepository:
         broadcast follow when it commits."""
         now = timezone.now()
         summary = room_summary(new)
-        room = _Moving(row)
-        room.version += len(events)
-        room.status = summary["status"]
-        if any(e.type in PAUSE_EVENTS for e in events):
-            room.pause_since = now
+        status = summary["status"]
+        pause_since = now if any(e.type in PAUSE_EVENTS for e in events) else row.pause_since
         # An awaited seat's clock starts when it becomes due; leaving and coming back does not
         # restart it (a player could otherwise hold the table forever), so a player who goes
         # away after the bot's thinking time is played for at once (docs/rules.md §6).
-        if to_act(new) != to_act(old) or room.pause_since == now:
-            room.due_since = now
+        due_since = now if to_act(new) != to_act(old) or pause_since == now else row.due_since
         upcoming = None
-        if room.status == RoomStatus.PLAYING:
+        if status == RoomStatus.PLAYING:
             upcoming = next_deadline(
-                new, pause_since=room.pause_since, due_since=room.due_since, timings=self.timings()
+                new, pause_since=pause_since, due_since=due_since, timings=self.timings()
             )
-        room.deadline_at, room.deadline_action = upcoming if upcoming else (None, None)
         anyone_here = any(s.is_human and s.connected for s in new.seats)
-        room.empty_since = None if anyone_here else (room.empty_since or now)
-        if room.status == RoomStatus.FINISHED and room.finished_at is None:
-            room.finished_at = now
-        moved = room.row()
-        changes = {name: getattr(moved, name) for name in ROW_FIELDS if name not in _FIXED}
+        finished = status == RoomStatus.FINISHED and row.finished_at is None
+        moved = replace(
+            row,
+            version=row.version + len(events),
+            status=status,
+            pause_since=pause_since,
+            due_since=due_since,
+            deadline_at=upcoming[0] if upcoming else None,
+            deadline_action=upcoming[1] if upcoming else None,
+            empty_since=None if anyone_here else (row.empty_since or now),
+            finished_at=now if finished else row.finished_at,
+        )
+        changes = {name: getattr(moved, name) for name in MOVED_FIELDS}
         changes.update(summary=summary, listed=summary["listed"], updated_at=now)
         # The row first, then the log: every writer takes the row's lock before the log's
         # index entries (the other order deadlocks against a writer holding the row).
@@ -372,13 +353,13 @@ class RoomRepository:
         changed = summary != before and (summary["listed"] or before["listed"])
         written = Written(
             room_id=row.id,
-            version=room.version,
+            version=moved.version,
             state=new,
             events=[event_dict(appended) for appended in rows],
-            deadline_at=room.deadline_at,
-            deadline_action=room.deadline_action,
+            deadline_at=moved.deadline_at,
+            deadline_action=moved.deadline_action,
             lobby=(
-                lobby_entry(summary, room.created_at.isoformat(), room.version) if changed else None
+                lobby_entry(summary, row.created_at.isoformat(), moved.version) if changed else None
             ),
             freed=freed,
         )

@@ -190,7 +190,10 @@ class Rethink(Exception):
 def think(room_id: str, version: int, seat: int) -> Thought | None:
     """The bot's move for ``seat`` of the cached room at ``version`` (no lock, no database);
     None when the cache holds another version, or the seat has nothing to do."""
-    state = repository.cached(room_id, version)
+    return _think(repository.cached(room_id, version), version, seat)
+
+
+def _think(state: GameState | None, version: int, seat: int) -> Thought | None:
     if state is None or seat not in to_act(state):
         return None
     return Thought(version, seat, _bot_command(state, seat, version))
@@ -325,17 +328,13 @@ async def publish(written: Written | None) -> None:
     await broadcaster.publish(written)
 
 
-def _needs_thread(room_id: str, version: int, seat: int) -> bool:
-    state = repository.cached(room_id, version)
-    return state is not None and state.seats[seat].bot == "expert"
-
-
 async def _thought(room_id: str, version: int, seat: int) -> Thought | None:
     """The bot's move for ``seat`` at ``version``, worked out outside any write: an expert's
     search (milliseconds of CPU) in a worker thread, the other bots' choice right here."""
-    if _needs_thread(room_id, version, seat):
-        return await asyncio.to_thread(think, room_id, version, seat)
-    return think(room_id, version, seat)
+    state = repository.cached(room_id, version)
+    if state is not None and state.seats[seat].bot == "expert":
+        return await asyncio.to_thread(_think, state, version, seat)
+    return _think(state, version, seat)
 
 
 async def room_fire(
@@ -356,7 +355,7 @@ async def room_fire(
             thought = await _thought(room_id, expected[0], expected[1]["seat"])
         for attempt in range(THINK_ATTEMPTS + 1):
             try:
-                written = await _room_call(
+                await _room_call(
                     room_id,
                     room_fire_sync,
                     thought,
@@ -366,7 +365,6 @@ async def room_fire(
             except Rethink as rethink:
                 thought = await _thought(room_id, rethink.version, rethink.seat)
                 continue
-            await publish(written)
             return
     except Exception:
         log.exception("firing the deadline of room %s failed", room_id)
@@ -375,22 +373,19 @@ async def room_fire(
 async def room_act(room_id: str, seat: int | None, action: str, args: dict[str, Any]) -> Written:
     """Run a player's action; raises ``RuleError``/``RoomError`` when refused (nothing changed).
     Returns the write, so the caller can answer from it without reading the room again."""
-    written = await _room_call(room_id, room_act_sync, seat, action, args)
-    await publish(written)
-    return written
+    return await _room_call(room_id, room_act_sync, seat, action, args)
 
 
 async def room_connect(room_id: str, token: str, channel_name: str) -> int:
     """A seat's socket opened in this process: its seat (``RoomError`` for a bad token)."""
-    seat, written = await _room_call(room_id, presence_add_sync, token, channel_name)
+    seat, _ = await _room_call(room_id, presence_add_sync, token, channel_name)
     live_sockets.add(channel_name, room_id, seat)
-    await publish(written)
     return seat
 
 
 async def room_disconnect(room_id: str, seat: int, channel_name: str) -> None:
     """A seat's socket is gone (closed here, or held by a process that died)."""
-    await publish(await _room_call(room_id, presence_remove_sync, seat, channel_name))
+    await _room_call(room_id, presence_remove_sync, seat, channel_name)
 
 
 async def socket_closed(room_id: str | None, seat: int | None, channel_name: str) -> None:
@@ -407,14 +402,14 @@ async def presence_mark_again(channel: str, room_id: str, seat: int) -> None:
     if not live_sockets.holds(channel):  # it closed meanwhile
         return
     try:
-        await publish(await _room_call(room_id, presence_mark_sync, seat, channel))
+        await _room_call(room_id, presence_mark_sync, seat, channel)
     except (RoomError, RuleError) as error:  # the room or the seat is gone: so is the socket
         log.info("socket %s of room %s seat %s not marked again: %s", channel, room_id, seat, error)
         live_sockets.discard(channel)
 
 
 async def room_close(room_id: str, reason: str, idle_before: datetime | None = None) -> None:
-    await publish(await _room_call(room_id, room_close_sync, reason, idle_before))
+    await _room_call(room_id, room_close_sync, reason, idle_before)
 
 
 async def shutdown() -> None:

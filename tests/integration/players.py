@@ -102,6 +102,22 @@ class Player:
         return message
 
 
+def seat_two(
+    left: Any, right: Any, seed: int, names: tuple[str, str], kind: type[Player] = Player
+) -> tuple[Player, Player]:
+    """A room created through ``left`` by ``names[0]`` with two bots, joined through ``right``
+    by ``names[1]``: their two players (neither connected yet)."""
+    status, created = left.post("/api/rooms/", {"player_name": names[0], "bots": 2, "seed": seed})
+    assert status == 201, created
+    room_id = created["room_id"]
+    status, joined = right.post(f"/api/rooms/{room_id}/join/", {"player_name": names[1]})
+    assert status == 201, joined
+    return (
+        kind(names[0].lower(), room_id, created["seat"], created["token"]),
+        kind(names[1].lower(), room_id, joined["seat"], joined["token"]),
+    )
+
+
 def connect_ws(server, player: Player) -> connect:
     return connect(
         server.ws_url(player.path()),

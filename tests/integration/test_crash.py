@@ -16,7 +16,7 @@ import pytest
 
 from .conftest import two_processes
 from .hostile import CALM_SEED
-from .players import Player, connect_ws
+from .players import connect_ws, seat_two
 
 pytestmark = pytest.mark.services
 #: What the acceptance allows between the kill and the bot's move for the dead process's seat.
@@ -32,15 +32,8 @@ def real_time_servers(tmp_path):
 
 async def test_a_killed_process_s_seats_are_played_by_bots_within_10_s(real_time_servers):
     left, right = real_time_servers
-    status, created = left.post(
-        "/api/rooms/", {"player_name": "Alice", "bots": 2, "seed": CALM_SEED}
-    )
-    assert status == 201, created
-    room_id = created["room_id"]
-    status, joined = right.post(f"/api/rooms/{room_id}/join/", {"player_name": "Bob"})
-    assert status == 201, joined
-    alice = Player("alice", room_id, created["seat"], created["token"])
-    bob = Player("bob", room_id, joined["seat"], joined["token"])
+    alice, bob = seat_two(left, right, CALM_SEED, ("Alice", "Bob"))
+    room_id = alice.room_id
 
     async with connect_ws(left, alice) as ws_a:
         ws_b = await connect_ws(right, bob)

@@ -14,7 +14,7 @@ import asyncio
 import pytest
 
 from .conftest import two_processes
-from .players import Player, all_events, connect_ws, settled
+from .players import all_events, connect_ws, seat_two, settled
 
 pytestmark = pytest.mark.services
 GAME_SECONDS = 90.0
@@ -30,13 +30,8 @@ def scaled_servers(tmp_path):
 async def test_players_on_two_processes_play_one_game(scaled_servers):
     left, right = scaled_servers
     assert left.port != right.port
-    status, created = left.post("/api/rooms/", {"player_name": "Alice", "bots": 2, "seed": 4242})
-    assert status == 201, created
-    room_id = created["room_id"]
-    status, joined = right.post(f"/api/rooms/{room_id}/join/", {"player_name": "Bob"})
-    assert status == 201, joined
-    alice = Player("alice", room_id, created["seat"], created["token"])
-    bob = Player("bob", room_id, joined["seat"], joined["token"])
+    alice, bob = seat_two(left, right, 4242, ("Alice", "Bob"))
+    room_id = alice.room_id
 
     async with connect_ws(left, alice) as ws_a, connect_ws(right, bob) as ws_b:
         await alice.first_update(ws_a)

@@ -23,7 +23,7 @@ from game.state import Event, GameState
 from game.views import seat_view
 
 from .conftest import two_processes
-from .players import Player, all_events, connect_ws, settled
+from .players import Player, all_events, connect_ws, seat_two, settled
 
 pytestmark = pytest.mark.services
 GAME_SECONDS = 120.0
@@ -52,7 +52,7 @@ class RecordingPlayer(Player):
         super().handle(message)
 
 
-async def watch(server: Any, room_id: str, recording: Recording, over: asyncio.Event) -> None:
+async def watch(server: Any, room_id: str, recording: Recording) -> None:
     """A spectator on ``server`` until the game is over; it asks for a resync on the way."""
     url = server.ws_url(f"/ws/rooms/{room_id}/")
     async with connect(url, origin=server.origin, proxy=None, open_timeout=10) as ws:
@@ -66,7 +66,6 @@ async def watch(server: Any, room_id: str, recording: Recording, over: asyncio.E
             if message["type"] != "update":
                 continue
             if message["view"]["phase"] == "game_over":
-                over.set()
                 return
             if not asked and message["version"] > 30:
                 asked = True
@@ -97,23 +96,17 @@ async def play_with_a_reconnect(server: Any, player: RecordingPlayer) -> None:
 
 
 async def one_room(left: Any, right: Any, seed: int) -> tuple[str, list[Recording]]:
-    status, created = left.post("/api/rooms/", {"player_name": "Ann", "bots": 2, "seed": seed})
-    assert status == 201, created
-    room_id = created["room_id"]
-    status, joined = right.post(f"/api/rooms/{room_id}/join/", {"player_name": "Bob"})
-    assert status == 201, joined
-    ann = RecordingPlayer("ann", room_id, created["seat"], created["token"])
-    bob = RecordingPlayer("bob", room_id, joined["seat"], joined["token"])
+    ann, bob = seat_two(left, right, seed, ("Ann", "Bob"), RecordingPlayer)
+    room_id = ann.room_id
     watchers = [Recording(None), Recording(None)]
-    over = [asyncio.Event(), asyncio.Event()]
     # Bob connects first, so that Ann's start finds the table full.
     async with connect_ws(right, bob) as ws_b:
         await bob.first_update(ws_b)
         await asyncio.gather(
             play_with_a_reconnect(left, ann),
             bob.play(ws_b, lambda: bob.view["phase"] == "game_over", GAME_SECONDS),
-            watch(right, room_id, watchers[0], over[0]),
-            watch(left, room_id, watchers[1], over[1]),
+            watch(right, room_id, watchers[0]),
+            watch(left, room_id, watchers[1]),
         )
     return room_id, [ann.recording, bob.recording, *watchers]
 
