@@ -4,7 +4,8 @@
 import { gettext } from "./i18n.js";
 
 const NS = "http://www.w3.org/2000/svg";
-const W = 320, H = 170, LEFT = 28, TOP = 8, BOTTOM = 20, RIGHT = W - 62;
+// RIGHT leaves room for a name of 9 letters and a score of 3 digits in bold 9 px type.
+const W = 320, H = 170, LEFT = 28, TOP = 8, BOTTOM = 20, RIGHT = W - 76;
 const LABEL_GAP = 12; // px of the view box between two names' baselines (a 9 px text box is ~11)
 
 function svgEl(tag, attrs, text) {

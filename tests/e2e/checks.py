@@ -85,12 +85,13 @@ def badge_overlaps(page: Page) -> tuple[set[int], list[tuple[int, float]]]:
     return {size for size, _ in tokens}, [(size, area) for size, area in tokens if area > 0.5]
 
 
-#: The score panel: whether the table is cut (scrolls sideways), the number of axis values of
-#: the chart, and the pairs of end labels (names) that overlap.
+#: The score panel: whether the table is cut (scrolls sideways), how many names at the lines'
+#: ends stick out of the chart, the number of axis values, and the pairs of names that overlap.
 SCORES_JS = """() => {
   const scroller = document.querySelector("#scores .scroll");
   const labels = [...document.querySelectorAll(".score-svg text.end-label")]
     .map((n) => n.getBoundingClientRect());
+  const chart = document.querySelector(".score-svg").getBoundingClientRect();
   const meet = (a, b) =>
     a.top < b.bottom && b.top < a.bottom && a.left < b.right && b.left < a.right;
   const overlapping = [];
@@ -99,6 +100,7 @@ SCORES_JS = """() => {
   }));
   return {
     cut: scroller.scrollWidth > scroller.clientWidth + 1,
+    labelsCut: labels.filter((r) => r.right > chart.right + 1 || r.left < chart.left - 1).length,
     axisValues: document.querySelectorAll(".score-svg text:not(.end-label)").length,
     labels: labels.length,
     overlapping,

@@ -138,7 +138,7 @@ def test_a_whole_game_against_three_bots_fits_the_screen(
     expect(page.locator("#score-table")).to_be_visible()
     scores = score_panel(page)
     assert scores["labels"] == 4 and scores["overlapping"] == [], scores
-    assert scores["axisValues"] >= 4 and not scores["cut"], scores
+    assert scores["axisValues"] >= 4 and not scores["cut"] and not scores["labelsCut"], scores
 
     assert taken >= {"table"} and (desktop or "reload" in taken), taken
     assert page.locator("[aria-live] #countdown, #countdown[aria-live]").count() == 0
