@@ -1,12 +1,13 @@
 """REST API of the rooms app (docs/protocol.md): create, join, list, detail, health.
 
 Views are thin: they validate the body's shape, call the room service, and answer. Errors are
-``{"error": {"code", "message"}}`` (see ``rooms.exceptions``).
+``{"error": {"code", "message", "params"}}`` (see ``rooms.exceptions``).
 """
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
@@ -169,10 +170,14 @@ def rooms(request: Request) -> Response:
     body.is_valid(raise_exception=True)
     seed = body.validated_data.get("seed")
     if seed is not None and not settings.LIAPTUI_ALLOW_SEED:
-        raise RoomError("seed_not_allowed", "Seeds are accepted only with LIAPTUI_ALLOW_SEED set.")
+        raise RoomError("seed_not_allowed")
     data = body.validated_data
     written = services.room_create_sync(
-        data["player_name"], data["bots"], seed, bot_strategy=data["bot_strategy"]
+        data["player_name"],
+        data["bots"],
+        seed,
+        bot_strategy=data["bot_strategy"],
+        language=translation.get_language(),
     )
     return _granted(request, written)
 
