@@ -118,7 +118,7 @@ def test_params_are_shown_as_players_read_them():
         "You must play exactly 1 piece, as the leader did."
     )
     assert error_message("wrong_piece_count", {"required": 3}, "zh-hans") == (
-        "你必须和首出者一样，正好出 3 枚棋子。"
+        "你必须和领出的人一样，正好出 3 枚棋子。"
     )
     # A client's own value is shown escaped and cut short.
     long = error_message("unknown_action", {"type": "x\x00" + "y" * 100, "choices": []}, "en")
@@ -132,7 +132,7 @@ def test_the_body_keeps_code_and_params_whatever_the_language():
     assert [b["message"] for b in bodies] == [
         "Seat 2 is taken.",
         "ที่นั่ง 2 มีคนนั่งแล้ว",
-        "2号座位已经有人了。",
+        "2 号座位已经有人了。",
     ]
 
 
