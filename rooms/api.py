@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
@@ -49,7 +50,9 @@ class RequestBody(serializers.Serializer):
 
     def run_validation(self, data: object = empty) -> object:
         if data is not empty and not isinstance(data, dict):  # a list, a string, null ...
-            raise serializers.ValidationError({"body": "The request body must be a JSON object."})
+            raise serializers.ValidationError(
+                {"body": _("The request body must be a JSON object.")}
+            )
         return super().run_validation(data)
 
     def to_internal_value(self, data: object) -> object:
@@ -57,7 +60,10 @@ class RequestBody(serializers.Serializer):
         if unknown:
             known = ", ".join(self.fields)
             raise serializers.ValidationError(
-                {unknown[0]: f"Unknown field; this request takes: {known}."}
+                {
+                    unknown[0]: _("Unknown field; this request takes: %(fields)s.")
+                    % {"fields": known}
+                }
             )
         return super().to_internal_value(data)
 
