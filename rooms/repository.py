@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from eventlog.selectors import event_dict, replay
 from eventlog.services import event_append
+from eventlog.statements import UpdateWhere
 from game.engine import apply, execute, to_act
 from game.errors import RuleError
 from game.state import Command, Event, GameState, Phase
@@ -65,6 +66,8 @@ class RoomRow:
 ROW_FIELDS = tuple(f.name for f in fields(RoomRow))
 #: The row's columns a write moves (the others never change).
 MOVED_FIELDS = tuple(name for name in ROW_FIELDS if name not in ("id", "seed", "created_at"))
+#: A write's UPDATE of the row, on the condition that it is still at the version read.
+_MOVE = UpdateWhere(Room, (*MOVED_FIELDS, "summary", "listed", "updated_at"), ("id", "version"))
 
 
 @dataclass
@@ -339,7 +342,7 @@ class RoomRepository:
         changes.update(summary=summary, listed=summary["listed"], updated_at=now)
         # The row first, then the log: every writer takes the row's lock before the log's
         # index entries (the other order deadlocks against a writer holding the row).
-        if not Room.objects.filter(pk=row.id, version=row.version).update(**changes):
+        if not _MOVE.execute(changes, (row.id, row.version)):
             raise Conflict(f"room {row.id} is no longer at version {row.version}")
         rows = event_append(row.id, row.version, events, _phases(old.phase, events), now)
         freed = [e.payload for e in events if e.type == "seat_freed"]

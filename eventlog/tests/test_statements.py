@@ -1,0 +1,58 @@
+"""The write path's prepared statements store what the ORM would store: each value reads back
+through the ORM as it was given (JSON, aware datetimes, nulls), on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from eventlog.models import Event
+from eventlog.statements import InsertReturning, UpdateWhere
+from rooms.models import Room
+
+AT = datetime(2026, 11, 29, 18, 30, 15, 123456, tzinfo=UTC)
+FIELDS = ("room_id", "seq", "type", "phase", "payload", "schema", "actor", "created_at")
+
+
+@pytest.mark.django_db
+def test_an_insert_stores_every_value_and_returns_its_columns():
+    insert = InsertReturning(Event, FIELDS, returning=("id", "seq"))
+    rows = [
+        ("ABCDEF", 1, "room_created", "waiting", {"language": "th"}, 2, None, AT),
+        ("ABCDEF", 2, "seat_taken", "waiting", {"seat": 0, "name": "เหมย 美"}, 1, 0, AT),
+        ("ABCDEF", 3, "played", "turn", {"pieces": ["GENERAL_RED"], "n": [1, [2]]}, 1, 3, AT),
+    ]  # fmt: skip
+    returned = insert.execute(rows)
+    stored = list(Event.objects.filter(room_id="ABCDEF").order_by("seq"))
+    assert sorted(returned, key=lambda r: r[1]) == [(e.id, e.seq) for e in stored]
+    assert [tuple(getattr(e, name) for name in FIELDS) for e in stored] == rows
+    assert insert.execute([]) == []
+
+
+@pytest.mark.django_db
+def test_an_insert_keeps_the_log_s_unique_room_and_seq():
+    insert = InsertReturning(Event, FIELDS, returning=("id",))
+    insert.execute([("ABCDEF", 1, "room_closed", "waiting", {}, 1, None, AT)])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert.execute([("ABCDEF", 1, "room_closed", "waiting", {}, 1, None, AT)])
+    assert Event.objects.filter(room_id="ABCDEF").count() == 1
+
+
+@pytest.mark.django_db
+def test_an_update_changes_the_row_only_at_the_version_expected():
+    Room.objects.create(id="ABCDEF", version=4)
+    update = UpdateWhere(
+        Room, ("version", "summary", "deadline_at", "empty_since"), ("id", "version")
+    )
+    later = AT + timedelta(seconds=5)
+    values = {"version": 6, "summary": {"status": "playing", "names": ["บอท ต้น"]},
+              "deadline_at": later, "empty_since": None}  # fmt: skip
+    assert update.execute(values, ("ABCDEF", 3)) == 0  # not at version 3: nothing changes
+    assert Room.objects.get(pk="ABCDEF").version == 4
+    assert update.execute(values, ("ABCDEF", 4)) == 1
+    room = Room.objects.get(pk="ABCDEF")
+    assert (room.version, room.summary, room.deadline_at, room.empty_since) == (
+        6, values["summary"], later, None,
+    )  # fmt: skip
