@@ -11,7 +11,7 @@ N ?= 2
 .DEFAULT_GOAL := help
 
 .PHONY: help venv dev-venv run run-services cluster migrate test test-embedded test-services lint \
-	format bench bench-engine bench-load bench-admin bench-scale clean distclean
+	format messages bench bench-engine bench-load bench-admin bench-scale clean distclean
 
 help:
 	@echo "make run     - set up, migrate, serve on http://HOST:PORT (127.0.0.1:8000; DEBUG on)"
@@ -21,6 +21,10 @@ help:
 	@echo "               suite (embedded, then the room and event-log tests on PostgreSQL + Redis)"
 	@echo "make lint    - ruff check and the import contracts (lint-imports, pyproject.toml)"
 	@echo "make format  - ruff format and ruff check --fix"
+	@echo "make messages - extract the UI's words again into the LANGS catalogs (th zh_Hans) of"
+	@echo "               locale/ and of any app with a locale/ of its own, both domains (django:"
+	@echo "               templates and Python, djangojs: static/js), then compile the .mo files"
+	@echo "               (commit both; needs GNU gettext; docs/translations.md)"
 	@echo "make bench   - both benchmarks below, into docs/benchmarks.md"
 	@echo "make bench-engine - 1000 bot games per line-up in the engine alone (expert included)"
 	@echo "make bench-admin  - the admin's event changelist with 1,000,000 events (PostgreSQL)"
@@ -92,6 +96,18 @@ lint: dev-venv
 format: dev-venv
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# The catalogs (docs/translations.md). Run at the top, makemessages puts the words of an app with a
+# locale/ directory of its own in that app's catalog and all others in locale/; new or changed
+# msgids come back untranslated or fuzzy, which tests/test_translations.py refuses until they are
+# translated. The .mo files are committed, so that a clone serves every language as it is.
+LANGS ?= th zh_Hans
+MESSAGES_OPTIONS = $(foreach lang,$(LANGS),-l $(lang)) --ignore=.venv --ignore=tests \
+	--ignore=bench --ignore=staticfiles --ignore=test-results --no-obsolete --add-location=file
+messages: venv
+	$(PY) manage.py makemessages -d django $(MESSAGES_OPTIONS)
+	$(PY) manage.py makemessages -d djangojs $(MESSAGES_OPTIONS)
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=tests --ignore=bench
 
 bench: bench-engine bench-load bench-admin
 

@@ -67,10 +67,9 @@ export class Board {
       }
       case "turn": {
         if (!turn) return "";
-        const head = gettext("Turn %(n)s", { n: turn.number });
-        if (!turn.plays.length) return `${head} · ${gettext("%(name)s leads", { name: seatName(view, turn.leader) })}`;
-        const lead = gettext("%(type)s led", { type: typeLabel(turn.plays[0].play_type) });
-        return `${head} · ${lead} · ${ngettext("%(n)s piece each", "%(n)s pieces each", turn.required)}`;
+        if (!turn.plays.length) return gettext("Turn %(turn)s · %(name)s leads", { turn: turn.number, name: seatName(view, turn.leader) });
+        const values = { turn: turn.number, type: typeLabel(turn.plays[0].play_type) };
+        return ngettext("Turn %(turn)s · %(type)s led · %(n)s piece each", "Turn %(turn)s · %(type)s led · %(n)s pieces each", turn.required, values);
       }
       case "turn_results": {
         const last = view.last_turn;

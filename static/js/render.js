@@ -46,10 +46,15 @@ export function seatName(view, seat) {
   return (s && s.name) || gettext("Seat %(n)s", { n: seat + 1 });
 }
 
+/** "Ana, Ben, Cai": items in a list, with the language's own separator. */
+export function commaList(items) {
+  return items.reduce((list, item) => gettext("%(list)s, %(item)s", { list, item }));
+}
+
 /** "Ana", "Ana and Ben", "Ana, Ben and Cai". */
 export function nameList(names) {
   if (names.length < 2) return names.join("");
-  return gettext("%(first)s and %(last)s", { first: names.slice(0, -1).join(", "), last: names.at(-1) });
+  return gettext("%(first)s and %(last)s", { first: commaList(names.slice(0, -1)), last: names.at(-1) });
 }
 
 /** Bot levels as players see them, by the strategy names of the protocol (``add_bot``). */
@@ -145,23 +150,24 @@ export function describeEvent(view, event) {
     case "game_started": return gettext("The game started.");
     case "phase_change": return null;
     case "hands_dealt": {
-      const starts = gettext("Hands dealt; %(name)s starts.", { name: who(p.starter) });
-      return p.weak && p.weak.length ? `${starts} ${gettext("Weak hands: %(names)s.", { names: nameList(p.weak.map(who)) })}` : starts;
+      if (!p.weak || !p.weak.length) return gettext("Hands dealt; %(name)s starts.", { name: who(p.starter) });
+      return gettext("Hands dealt; %(name)s starts. Weak hands: %(names)s.", { name: who(p.starter), names: nameList(p.weak.map(who)) });
     }
     case "redeal_decided": {
-      const late = p.timed_out ? ` ${gettext("(time ran out)")}` : "";
-      if (p.accept === undefined) return gettext("%(name)s has decided.", { name: who(p.seat) }) + late;
-      return (p.accept ? gettext("%(name)s asks for a redeal.", { name: who(p.seat) }) : gettext("%(name)s keeps the hand.", { name: who(p.seat) })) + late;
+      const name = who(p.seat);
+      if (p.accept === undefined) return p.timed_out ? gettext("%(name)s has decided (time ran out).", { name }) : gettext("%(name)s has decided.", { name });
+      if (p.accept) return p.timed_out ? gettext("%(name)s asks for a redeal (time ran out).", { name }) : gettext("%(name)s asks for a redeal.", { name });
+      return p.timed_out ? gettext("%(name)s keeps the hand (time ran out).", { name }) : gettext("%(name)s keeps the hand.", { name });
     }
     case "redeal": return gettext("Redeal for %(name)s: the round now counts ×%(m)s.", { name: who(p.seat), m: p.multiplier });
     case "declared": return gettext("%(name)s declared %(n)s.", { name: who(p.seat), n: p.value });
     case "played": return ngettext("%(name)s played %(n)s piece (%(type)s).", "%(name)s played %(n)s pieces (%(type)s).", p.pieces.length, { name: who(p.seat), type: typeLabel(p.play_type) });
     case "turn_won": return ngettext("%(name)s won turn %(turn)s and %(n)s pile.", "%(name)s won turn %(turn)s and %(n)s piles.", p.piles, { name: who(p.winner), turn: p.turn });
-    case "round_scored": return gettext("Round %(round)s scores: %(scores)s.", { round: p.round, scores: p.seats.map((s) => `${who(s.seat)} ${signed(s.delta)}`).join(", ") });
+    case "round_scored": return gettext("Round %(round)s scores: %(scores)s.", { round: p.round, scores: commaList(p.seats.map((s) => `${who(s.seat)} ${signed(s.delta)}`)) });
     case "game_over": {
-      const after = ngettext("Game over after %(n)s round.", "Game over after %(n)s rounds.", p.rounds);
+      const rounds = ngettext("%(n)s round", "%(n)s rounds", p.rounds);
       const names = nameList(p.winners.map(who));
-      return `${after} ${ngettext("Winner: %(names)s.", "Winners: %(names)s.", p.winners.length, { names })}`;
+      return ngettext("Game over after %(rounds)s. Winner: %(names)s.", "Game over after %(rounds)s. Winners: %(names)s.", p.winners.length, { rounds, names });
     }
     default: return null;
   }

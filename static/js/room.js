@@ -285,7 +285,10 @@ function renderHand(you) {
   const playing = Boolean(view.legal.play);
   const check = selectionCheck();
   let info = "";
-  if (playing && selected.length) info = gettext("%(n)s selected: %(type)s", { n: selected.length, type: typeLabel(check.type) }) + (check.why ? ` — ${check.why}` : "");
+  if (playing && selected.length) {
+    const values = { n: selected.length, type: typeLabel(check.type), why: check.why };
+    info = check.why ? gettext("%(n)s selected: %(type)s — %(why)s", values) : gettext("%(n)s selected: %(type)s", values);
+  }
   else if (playing) info = check.why;
   else if (view.phase === "turn") info = gettext("Wait for your turn.");
   if ($("selection-info").textContent !== info) $("selection-info").textContent = info; // a live region
@@ -331,10 +334,16 @@ function renderGameOver(you) {
       el("span", { class: "rank", text: `${r.rank}.` }),
       " ",
       el("strong", { text: r.name }),
-      ` — ${[ngettext("%(n)s point", "%(n)s points", r.score), ngettext("%(n)s turn won", "%(n)s turns won", r.turns_won), ngettext("%(n)s perfect round", "%(n)s perfect rounds", r.perfect_rounds)].join(", ")}`)));
-  const rounds = ngettext("%(n)s round", "%(n)s rounds", view.result.rounds);
+      ` — ${gettext("%(points)s, %(turns)s, %(perfect)s", {
+        points: ngettext("%(n)s point", "%(n)s points", r.score),
+        turns: ngettext("%(n)s turn won", "%(n)s turns won", r.turns_won),
+        perfect: ngettext("%(n)s perfect round", "%(n)s perfect rounds", r.perfect_rounds),
+      })}`)));
+  const played = view.result.rounds;
   const minutes = view.result.duration_s ? ngettext("%(n)s minute", "%(n)s minutes", Math.max(1, Math.round(view.result.duration_s / 60))) : "";
-  $("over-detail").textContent = minutes ? gettext("%(rounds)s in %(time)s.", { rounds, time: minutes }) : `${rounds}.`;
+  $("over-detail").textContent = minutes
+    ? gettext("%(rounds)s in %(time)s.", { rounds: ngettext("%(n)s round", "%(n)s rounds", played), time: minutes })
+    : ngettext("%(n)s round.", "%(n)s rounds.", played);
   $("play-again").hidden = you === null; // spectators go back to the lobby
 }
 
