@@ -162,11 +162,23 @@ def english_words(page: Page, names: set[str] = frozenset(), skip: str = "") -> 
     return words
 
 
-#: The rows of the top bar (its items by their top edge).
-TOPBAR_ROWS_JS = """() => new Set([...document.querySelectorAll(".topbar > *")]
-  .filter((n) => n.getBoundingClientRect().width > 0)
-  .map((n) => Math.round(n.getBoundingClientRect().top + n.getBoundingClientRect().height / 2)))
-  .size"""
+#: The rows of the top bar: its items from the top down, a new row for each one that starts
+#: below the bottom of the row before.
+TOPBAR_ROWS_JS = """() => {
+  const boxes = [...document.querySelectorAll(".topbar > *")]
+    .map((n) => n.getBoundingClientRect()).filter((r) => r.width > 0)
+    .sort((a, b) => a.top - b.top);
+  let rows = 0, bottom = -Infinity;
+  for (const r of boxes) {
+    if (r.top >= bottom - 1) {
+      rows += 1;
+      bottom = r.bottom;
+    } else {
+      bottom = Math.max(bottom, r.bottom);
+    }
+  }
+  return rows;
+}"""
 
 
 def topbar_rows(page: Page) -> int:
