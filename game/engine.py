@@ -38,7 +38,17 @@ HAND_SIZE = 8
 NAME_MAX = 32
 BOT_STRATEGIES = ("smart", "greedy", "expert")
 DEFAULT_BOT = "smart"
-BOT_NAMES = ("Ada", "Bao", "Chen", "Dara", "Emil", "Fei", "Gus", "Hana")
+#: A room's bots are named in the language of its creator (``Config.language``): eight names a
+#: language, so three bots always find one no player in the room has taken.
+BOT_NAMES: dict[str, tuple[str, ...]] = {
+    "en": tuple(f"Bot {n}" for n in ("Ada", "Bao", "Chen", "Dara", "Emil", "Fei", "Gus", "Hana")),
+    "th": tuple(f"บอท {n}" for n in ("ต้น", "แก้ว", "นก", "ส้ม", "เล็ก", "ฟ้า", "มด", "บี")),
+    "zh-hans": tuple(
+        f"机器人{n}" for n in ("阿福", "小梅", "阿强", "小兰", "大伟", "小芳", "阿杰", "小玲")
+    ),
+}
+#: The languages a room can be created in (``create_room``'s ``language``).
+LANGUAGES = tuple(BOT_NAMES)
 
 
 class Deadline(NamedTuple):
@@ -138,11 +148,11 @@ def execute(state: GameState, command: Command) -> tuple[list[Event], GameState]
     """``decide`` and the state after its events, without folding them twice."""
     decider = _DECIDERS.get(command.type)
     if decider is None:
-        raise RuleError("unknown_command", f"Unknown action {command.type!r}.")
+        raise RuleError("unknown_command", command=command.type)
     if state.closed and command.type != "create_room":
-        raise RuleError("room_closed", "This room is closed.")
+        raise RuleError("room_closed")
     if command.seat is not None and command.seat not in SEAT_RANGE:
-        raise RuleError("invalid_argument", "A seat is a number from 0 to 3.")
+        raise RuleError("invalid_argument", reason="seat_range")
     recorder = _Recorder(state)
     decider(recorder, command)
     return recorder.events, recorder.state
@@ -167,54 +177,52 @@ def fold(events: Iterable[Event], state: GameState | None = None) -> GameState:
 def _arg(command: Command, name: str, kind: type, *, default: Any = ...) -> Any:
     value = command.args.get(name, default)
     if value is ...:
-        raise RuleError("invalid_argument", f"The field {name!r} is required.")
+        raise RuleError("invalid_argument", reason="required", field=name)
     if value is default and default is not ...:
         return value
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise RuleError("invalid_argument", f"The field {name!r} must be a {kind.__name__}.")
+        raise RuleError("invalid_argument", reason="type", field=name, expected=kind.__name__)
     return value
 
 
 def _seat_arg(command: Command) -> int:
     seat = _arg(command, "seat", int)
     if seat not in SEAT_RANGE:
-        raise RuleError("invalid_argument", "A seat is a number from 0 to 3.")
+        raise RuleError("invalid_argument", reason="seat_range")
     return seat
 
 
 def _actor(command: Command) -> int:
     if command.seat is None:
-        raise RuleError("not_seated", "You need a seat in this room to do that.")
+        raise RuleError("not_seated")
     return command.seat
 
 
-def _seat_name(state: GameState, seat: int | None) -> str:
-    """A seat as players read it in a message: its player's name, or its number from 1."""
+def _seat_params(state: GameState, seat: int | None) -> dict[str, Any]:
+    """A seat in a refusal's params: its number (from 0, None for nobody) and its player's name
+    (None when it has none); the edge words it as players read it, counting from 1."""
     if seat is None:
-        return "nobody"
-    name = state.seats[seat].name
-    return f"{name} (seat {seat + 1})" if name else f"seat {seat + 1}"
+        return {"seat": None, "name": None}
+    return {"seat": seat, "name": state.seats[seat].name or None}
 
 
-def _require_phase(state: GameState, *phases: Phase, doing: str) -> None:
+def _require_phase(state: GameState, *phases: Phase, action: str) -> None:
     if state.phase not in phases:
-        raise RuleError(
-            "wrong_phase", f"You cannot {doing} now: the game is in the {state.phase} phase."
-        )
+        raise RuleError("wrong_phase", reason="phase", action=action, phase=state.phase.value)
 
 
-def _require_host(state: GameState, seat: int, doing: str) -> None:
+def _require_host(state: GameState, seat: int, action: str) -> None:
     if state.host_seat != seat:
-        raise RuleError("not_host", f"Only the host may {doing}.")
+        raise RuleError("not_host", action=action)
 
 
 def clean_name(name: Any) -> str:
     """A player name trimmed and checked: 1–32 printable characters."""
     if not isinstance(name, str):
-        raise RuleError("invalid_name", "A name is text of 1 to 32 printable characters.")
+        raise RuleError("invalid_name", max=NAME_MAX)
     name = name.strip()
     if not 1 <= len(name) <= NAME_MAX or not name.isprintable():
-        raise RuleError("invalid_name", "A name is 1 to 32 printable characters.")
+        raise RuleError("invalid_name", max=NAME_MAX)
     return name
 
 
@@ -225,7 +233,7 @@ def _taken_names(state: GameState) -> set[str]:
 
 def _check_unique_name(state: GameState, name: str) -> None:
     if name.casefold() in _taken_names(state):
-        raise RuleError("name_taken", f"Someone in this room is already called {name!r}.")
+        raise RuleError("name_taken", name=name)
 
 
 # ---- room life cycle
@@ -233,67 +241,79 @@ def _check_unique_name(state: GameState, name: str) -> None:
 
 def _create_room(rec: _Recorder, command: Command) -> None:
     if rec.state.room_id:
-        raise RuleError("wrong_phase", "This room exists already.")
+        raise RuleError("wrong_phase", reason="room_exists")
     room_id = _arg(command, "room_id", str)
     name = clean_name(command.args.get("name"))
     config = Config()
     max_rounds = _arg(command, "max_rounds", int, default=config.max_rounds)
     win_score = _arg(command, "win_score", int, default=config.win_score)
     if max_rounds < 1 or win_score < 1:
-        raise RuleError("invalid_argument", "max_rounds and win_score must be positive.")
-    rec.emit("room_created", {"room_id": room_id, "max_rounds": max_rounds, "win_score": win_score})
+        raise RuleError("invalid_argument", reason="game_length")
+    language = _arg(command, "language", str, default=config.language)
+    if language not in LANGUAGES:
+        raise RuleError("invalid_argument", reason="language", choices=list(LANGUAGES))
+    rec.emit(
+        "room_created",
+        {
+            "room_id": room_id,
+            "max_rounds": max_rounds,
+            "win_score": win_score,
+            "language": language,
+        },
+    )
     rec.emit("seat_taken", {"seat": 0, "name": name}, 0)
     rec.emit("host_changed", {"seat": 0})
 
 
 def _join(rec: _Recorder, command: Command) -> None:
     state = rec.state
-    _require_phase(state, Phase.WAITING, doing="join")
+    _require_phase(state, Phase.WAITING, action="join")
     name = clean_name(command.args.get("name"))
     _check_unique_name(state, name)
     empty = [i for i, s in enumerate(state.seats) if not s.taken]
     if not empty:
-        raise RuleError("room_full", "All four seats are taken.")
+        raise RuleError("room_full")
     rec.emit("seat_taken", {"seat": empty[0], "name": name}, empty[0])
     if state.host_seat is None:
         rec.emit("host_changed", {"seat": empty[0]})
 
 
-def _host_seat_action(state: GameState, command: Command, doing: str) -> tuple[int, int]:
+def _host_seat_action(state: GameState, command: Command) -> tuple[int, int]:
     """(host, target seat) of a host's seat management before the start, checked."""
     actor = _actor(command)
-    _require_host(state, actor, doing)
-    _require_phase(state, Phase.WAITING, doing=doing)
+    _require_host(state, actor, command.type)
+    _require_phase(state, Phase.WAITING, action=command.type)
     return actor, _seat_arg(command)
 
 
 def _add_bot(rec: _Recorder, command: Command) -> None:
     state = rec.state
-    actor, seat = _host_seat_action(state, command, "add a bot")
+    actor, seat = _host_seat_action(state, command)
     strategy = _arg(command, "strategy", str, default=DEFAULT_BOT)
     if strategy not in BOT_STRATEGIES:
-        raise RuleError("invalid_argument", f"Bot strategies are {', '.join(BOT_STRATEGIES)}.")
+        raise RuleError("invalid_argument", reason="strategy", choices=list(BOT_STRATEGIES))
     if state.seats[seat].taken:
-        raise RuleError("seat_taken", f"Seat {seat + 1} is taken.")
+        raise RuleError("seat_taken", seat=seat)
     used = _taken_names(state)
-    name = next(f"Bot {n}" for n in BOT_NAMES if f"Bot {n}".casefold() not in used)
+    names = BOT_NAMES[state.config.language]
+    name = next(n for n in names if n.casefold() not in used)
     rec.emit("bot_added", {"seat": seat, "name": name, "strategy": strategy}, actor)
 
 
 def _remove_seat(rec: _Recorder, command: Command) -> None:
     state = rec.state
-    actor, seat = _host_seat_action(state, command, "free a seat")
+    actor, seat = _host_seat_action(state, command)
     if seat == actor:
-        raise RuleError("invalid_argument", "To give up your own seat, leave the room.")
+        raise RuleError("invalid_argument", reason="own_seat")
     if not state.seats[seat].taken:
-        raise RuleError("seat_empty", f"Seat {seat + 1} is already empty.")
+        raise RuleError("seat_empty", reason="already_empty", seat=seat)
     rec.emit("seat_freed", {"seat": seat, "reason": "removed"}, actor)
 
 
 def _leave(rec: _Recorder, command: Command) -> None:
     seat = _actor(command)
     if not rec.state.seats[seat].taken:
-        raise RuleError("seat_empty", f"Seat {seat + 1} is empty: there is nobody to leave.")
+        raise RuleError("seat_empty", reason="nobody_to_leave", seat=seat)
     if rec.state.phase is Phase.WAITING:
         rec.emit("seat_freed", {"seat": seat, "reason": "left"}, seat)
         if not humans(rec.state):
@@ -326,7 +346,7 @@ def _pass_host(rec: _Recorder, seat: int) -> None:
 def _connect(rec: _Recorder, command: Command) -> None:
     seat = _actor(command)
     if not rec.state.seats[seat].is_human:
-        raise RuleError("seat_empty", f"Seat {seat + 1} has no human player.")
+        raise RuleError("seat_empty", reason="no_human", seat=seat)
     if not rec.state.seats[seat].connected:
         rec.emit("player_connected", {"seat": seat}, seat)
     if rec.state.host_seat is None:
@@ -351,10 +371,10 @@ def _close(rec: _Recorder, command: Command) -> None:
 def _start_game(rec: _Recorder, command: Command) -> None:
     state = rec.state
     actor = _actor(command)
-    _require_host(state, actor, "start the game")
-    _require_phase(state, Phase.WAITING, doing="start the game")
+    _require_host(state, actor, "start_game")
+    _require_phase(state, Phase.WAITING, action="start_game")
     if not all(s.taken for s in state.seats):
-        raise RuleError("seats_not_filled", "The game starts when all four seats are taken.")
+        raise RuleError("seats_not_filled")
     seed = _arg(command, "seed", int)
     rec.emit("game_started", {"seed": seed, "at": command.at}, actor)
     _begin_round(rec)
@@ -402,7 +422,7 @@ def _redeal(rec: _Recorder, command: Command) -> None:
     seat = _actor(command)
     accept = _arg(command, "accept", bool)
     if rec.state.phase is not Phase.PREPARATION or seat not in to_act(rec.state):
-        raise RuleError("no_redeal_pending", "No redeal decision is awaited from you.")
+        raise RuleError("no_redeal_pending")
     rec.emit("redeal_decided", {"seat": seat, "accept": accept}, seat)
     _resolve_redeal(rec)
 
@@ -410,7 +430,7 @@ def _redeal(rec: _Recorder, command: Command) -> None:
 def _timeout(rec: _Recorder, command: Command) -> None:
     pending = to_act(rec.state) if rec.state.phase is Phase.PREPARATION else []
     if not pending:
-        raise RuleError("wrong_phase", "No redeal decision is awaited.")
+        raise RuleError("wrong_phase", reason="no_redeal")
     for seat in pending:
         rec.emit("redeal_decided", {"seat": seat, "accept": False, "timed_out": True})
     _resolve_redeal(rec)
@@ -445,20 +465,20 @@ def _advance(rec: _Recorder, command: Command) -> None:
         else:
             _begin_round(rec)
     else:
-        raise RuleError("wrong_phase", f"Nothing to advance in the {state.phase} phase.")
+        raise RuleError("wrong_phase", reason="nothing_to_advance", phase=state.phase.value)
 
 
 def _declare(rec: _Recorder, command: Command) -> None:
     state = rec.state
     seat = _actor(command)
     value = _arg(command, "value", int)
-    _require_phase(state, Phase.DECLARATION, doing="declare")
+    _require_phase(state, Phase.DECLARATION, action="declare")
     expected = next_declarer(state)
     if seat != expected:
-        raise RuleError("not_your_turn", f"It is {_seat_name(state, expected)}'s turn to declare.")
+        raise RuleError("not_your_turn", action="declare", **_seat_params(state, expected))
     problem = declaration_error(value, *declaration_context(state, seat))
     if problem:
-        raise RuleError("illegal_declaration", problem)
+        raise RuleError("illegal_declaration", **problem)
     rec.emit("declared", {"seat": seat, "value": value}, seat)
     if next_declarer(rec.state) is None:
         rec.emit("phase_change", {"phase": Phase.TURN.value})
@@ -475,33 +495,22 @@ def _play(rec: _Recorder, command: Command) -> None:
     if not isinstance(pieces, list) or not _all_kinds(pieces):
         _check_kinds(pieces)
     if state.phase is not _TURN:
-        _require_phase(state, Phase.TURN, doing="play")
+        _require_phase(state, Phase.TURN, action="play")
     turn = state.turn
     assert turn is not None
     plays = turn.plays
     if len(plays) == SEATS or seat != (turn.leader + len(plays)) % SEATS:
-        raise RuleError(
-            "not_your_turn", f"It is {_seat_name(state, turn.next_seat)}'s turn to play."
-        )
+        raise RuleError("not_your_turn", action="play", **_seat_params(state, turn.next_seat))
     kind = play_type(pieces)
     if not plays:
         if not 1 <= len(pieces) <= MAX_PLAY or kind is None:
-            raise RuleError(
-                "invalid_play",
-                "The leader must play 1 to 6 pieces that form a valid play (a single, a pair, "
-                "soldiers of one colour, a straight and so on).",
-            )
+            raise RuleError("invalid_play", max=MAX_PLAY)
     elif len(pieces) != (required := len(plays[0].pieces)):
-        raise RuleError(
-            "wrong_piece_count",
-            f"You must play exactly {required} piece{'s' if required > 1 else ''}, "
-            "as the leader did.",
-        )
+        raise RuleError("wrong_piece_count", required=required)
     hand = state.seats[seat].hand
     if not _holds(hand, pieces):
         missing = Counter(pieces) - Counter(hand)
-        listed = ", ".join(f"{k}×{n}" if n > 1 else k for k, n in sorted(missing.items()))
-        raise RuleError("pieces_not_in_hand", f"You do not hold: {listed}.")
+        raise RuleError("pieces_not_in_hand", pieces=sorted(missing.elements()))
     rec.emit("played", {"seat": seat, "pieces": list(sort_hand(pieces)), "play_type": kind}, seat)
     turn = rec.state.turn
     assert turn is not None
@@ -533,10 +542,10 @@ def _all_kinds(pieces: list[Any]) -> bool:
 
 def _check_kinds(pieces: Any) -> None:
     if not isinstance(pieces, list) or not all(isinstance(p, str) for p in pieces):
-        raise RuleError("invalid_argument", "The field 'pieces' must be a list of piece kinds.")
+        raise RuleError("invalid_argument", reason="pieces_list", field="pieces")
     unknown = sorted({p for p in pieces if p not in POINTS})
     if unknown:
-        raise RuleError("invalid_argument", f"Unknown pieces: {', '.join(unknown)}.")
+        raise RuleError("invalid_argument", reason="unknown_pieces", pieces=unknown)
 
 
 def _holds(hand: tuple[str, ...], pieces: list[str]) -> bool:
@@ -644,7 +653,7 @@ def _with_seat(state: GameState, seat: int, **changes: Any) -> GameState:
 
 
 def _room_created(state: GameState, p: dict[str, Any]) -> GameState:
-    config = Config(max_rounds=p["max_rounds"], win_score=p["win_score"])
+    config = Config(max_rounds=p["max_rounds"], win_score=p["win_score"], language=p["language"])
     return evolve(state, room_id=p["room_id"], config=config)
 
 

@@ -1,6 +1,13 @@
-"""Typed rule errors: a stable ``code`` for programs and a ``message`` for people."""
+"""Typed rule errors: a stable ``code`` and the ``params`` a message is made of.
+
+The engine never words a refusal: the edge (``rooms.messages``) renders ``code`` and ``params``
+in the reader's language. ``params`` hold plain JSON values: seats are numbered from 0, as in
+the protocol; pieces are piece kinds; ``reason`` tells apart the refusals that share a code.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 #: Every code the engine raises, with what it means; docs/protocol.md lists the same codes.
 CODES = {
@@ -28,11 +35,11 @@ CODES = {
 class RuleError(Exception):
     """A command the rules refuse. Nothing changes when one is raised."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, **params: Any) -> None:
         assert code in CODES, code
-        super().__init__(message)
+        super().__init__(code, params)
         self.code = code
-        self.message = message
+        self.params = params
 
-    def as_dict(self) -> dict[str, str]:
-        return {"code": self.code, "message": self.message}
+    def __str__(self) -> str:
+        return f"{self.code} {self.params}" if self.params else self.code

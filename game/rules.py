@@ -121,15 +121,15 @@ def valid_declarations(others_total: int, is_last: bool, zero_streak: int) -> li
     return values
 
 
-def declaration_error(value: int, others_total: int, is_last: bool, zero_streak: int) -> str | None:
-    """Why ``value`` may not be declared, in words a player understands, or ``None`` when it may."""
+def declaration_error(
+    value: int, others_total: int, is_last: bool, zero_streak: int
+) -> dict[str, int | str] | None:
+    """Why ``value`` may not be declared, as a refusal's params (the rule broken, as
+    ``reason``, and its figures), or ``None`` when it may."""
     if not 0 <= value <= MAX_DECLARATION:
-        return f"A declaration is a number of piles from 0 to {MAX_DECLARATION}."
+        return {"reason": "range", "max": MAX_DECLARATION}
     if value == 0 and zero_streak >= ZERO_STREAK_LIMIT:
-        return "You declared 0 in each of your two previous rounds; you may not declare 0 again."
+        return {"reason": "zero_streak", "rounds": ZERO_STREAK_LIMIT}
     if is_last and others_total + value == PILES_PER_ROUND:
-        return (
-            f"The last seat may not bring the total of declarations to exactly "
-            f"{PILES_PER_ROUND} (the others declared {others_total})."
-        )
+        return {"reason": "last_total", "total": PILES_PER_ROUND, "others": others_total}
     return None

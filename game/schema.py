@@ -29,7 +29,7 @@ FIRST_VERSION = 1
 #: The current schema version of each event type (docs/events.md describes each payload).
 CURRENT_VERSIONS: Mapping[str, int] = MappingProxyType(
     {
-        "room_created": 1,
+        "room_created": 2,
         "seat_taken": 1,
         "bot_added": 1,
         "seat_freed": 1,
@@ -50,9 +50,18 @@ CURRENT_VERSIONS: Mapping[str, int] = MappingProxyType(
     }
 )
 
-#: ``(type, from_version) -> upcaster``. None yet: no payload has changed shape since the first
-#: room service (the golden logs of eventlog/tests/golden show it).
-UPCASTERS: Mapping[tuple[str, int], Upcaster] = MappingProxyType({})
+
+def _room_created_language(payload: Payload) -> Payload:
+    """room_created 1 -> 2: the room's language came in; rooms before it named their bots in
+    English."""
+    payload["language"] = "en"
+    return payload
+
+
+#: ``(type, from_version) -> upcaster`` (docs/events.md).
+UPCASTERS: Mapping[tuple[str, int], Upcaster] = MappingProxyType(
+    {("room_created", 1): _room_created_language}
+)
 
 
 class UnknownSchema(ValueError):

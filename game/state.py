@@ -42,6 +42,8 @@ class Config:
 
     max_rounds: int = 20
     win_score: int = 50
+    #: The language of the room's creator, which names its bots (``engine.BOT_NAMES``).
+    language: str = "en"
 
 
 class Command(NamedTuple):

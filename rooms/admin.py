@@ -14,6 +14,7 @@ from django.utils.html import format_html, format_html_join
 
 from . import services
 from .errors import RoomError
+from .messages import error_message
 from .models import Room, RoomStatus
 
 #: The reason a room closed by staff carries in its ``room_closed`` event.
@@ -115,7 +116,9 @@ class RoomAdmin(admin.ModelAdmin):
             try:
                 written = services.room_close_sync(room_id, STAFF_CLOSE_REASON)
             except RoomError as error:
-                self.message_user(request, f"{room_id}: {error.message}", messages.ERROR)
+                self.message_user(
+                    request, f"{room_id}: {error_message(error.code, error.params)}", messages.ERROR
+                )
                 continue
             closed += written is not None and bool(written.events)
         self.message_user(request, f"Closed {closed} room(s).", messages.SUCCESS)

@@ -1,12 +1,14 @@
 """REST API of the rooms app (docs/protocol.md): create, join, list, detail, health.
 
 Views are thin: they validate the body's shape, call the room service, and answer. Errors are
-``{"error": {"code", "message"}}`` (see ``rooms.exceptions``).
+``{"error": {"code", "message", "params"}}`` (see ``rooms.exceptions``).
 """
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
@@ -48,7 +50,9 @@ class RequestBody(serializers.Serializer):
 
     def run_validation(self, data: object = empty) -> object:
         if data is not empty and not isinstance(data, dict):  # a list, a string, null ...
-            raise serializers.ValidationError({"body": "The request body must be a JSON object."})
+            raise serializers.ValidationError(
+                {"body": _("The request body must be a JSON object.")}
+            )
         return super().run_validation(data)
 
     def to_internal_value(self, data: object) -> object:
@@ -56,7 +60,10 @@ class RequestBody(serializers.Serializer):
         if unknown:
             known = ", ".join(self.fields)
             raise serializers.ValidationError(
-                {unknown[0]: f"Unknown field; this request takes: {known}."}
+                {
+                    unknown[0]: _("Unknown field; this request takes: %(fields)s.")
+                    % {"fields": known}
+                }
             )
         return super().to_internal_value(data)
 
@@ -169,10 +176,14 @@ def rooms(request: Request) -> Response:
     body.is_valid(raise_exception=True)
     seed = body.validated_data.get("seed")
     if seed is not None and not settings.LIAPTUI_ALLOW_SEED:
-        raise RoomError("seed_not_allowed", "Seeds are accepted only with LIAPTUI_ALLOW_SEED set.")
+        raise RoomError("seed_not_allowed")
     data = body.validated_data
     written = services.room_create_sync(
-        data["player_name"], data["bots"], seed, bot_strategy=data["bot_strategy"]
+        data["player_name"],
+        data["bots"],
+        seed,
+        bot_strategy=data["bot_strategy"],
+        language=translation.get_language(),
     )
     return _granted(request, written)
 

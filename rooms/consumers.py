@@ -21,6 +21,7 @@ from . import services
 from .db import db_async
 from .errors import RoomError
 from .lobby import LOBBY_GROUP, SeenVersions, client_message, lobby_list
+from .messages import error_body, scope_language
 from .metrics import server_metrics
 from .models import Room
 from .protocol import (
@@ -58,6 +59,7 @@ class GuardedConsumer(AsyncJsonWebsocketConsumer):
     ``CLOSE_SERVER_ERROR`` (the client reconnects). ``release`` runs however the socket ends."""
 
     released = False
+    language: str = ""
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         try:
@@ -74,7 +76,7 @@ class GuardedConsumer(AsyncJsonWebsocketConsumer):
             log.exception("%s failed on %s", type(self).__name__, message.get("type"))
             if message.get("type") == "websocket.receive":
                 server_metrics.actions.labels("unknown", "error").inc()
-                await self.send_error(None, "server_error", "The server failed on this message.")
+                await self.send_error(None, "server_error")
             else:
                 await self.close(code=CLOSE_SERVER_ERROR)
 
@@ -87,9 +89,7 @@ class GuardedConsumer(AsyncJsonWebsocketConsumer):
         else:
             size = len(message.get("bytes") or b"")
         if size > MAX_FRAME_BYTES:
-            await self.send_error(
-                None, "frame_too_big", f"Frames are at most {MAX_FRAME_BYTES} bytes; closing."
-            )
+            await self.send_error(None, "frame_too_big", max=MAX_FRAME_BYTES)
             await self.close(code=CLOSE_TOO_BIG)
             return
         await self.receive_frame(text)
@@ -108,10 +108,13 @@ class GuardedConsumer(AsyncJsonWebsocketConsumer):
     async def release(self) -> None:
         """Leave the groups and whatever else the socket held (once)."""
 
-    async def send_error(self, request_id: Any, code: str, message: str) -> None:
-        await self.send_json(
-            {"type": "error", "request_id": request_id, "code": code, "message": message}
-        )
+    async def send_error(self, request_id: Any, code: str, **params: Any) -> None:
+        """An ``error`` frame: ``code`` and ``params``, and their message in the socket's
+        language (its language cookie, else the handshake's ``Accept-Language``)."""
+        if not self.language:
+            self.language = scope_language(self.scope)
+        body = error_body(code, params, self.language)
+        await self.send_json({"type": "error", "request_id": request_id, **body})
 
 
 class NoSuchSocket(AsyncJsonWebsocketConsumer):
@@ -143,7 +146,7 @@ class LobbyConsumer(GuardedConsumer):
 
     async def receive_frame(self, text: str | None) -> None:
         # Whatever the frame (binary, not JSON, too deep): the lobby only sends.
-        await self.send_error(None, "read_only", "The lobby only sends.")
+        await self.send_error(None, "read_only")
 
     async def lobby_room(self, message: dict[str, Any]) -> None:
         if self.seen.newer(message["room"]):
@@ -175,7 +178,7 @@ class RoomConsumer(GuardedConsumer):
         known = is_room_id(self.room_id)
         if not known or not await db_async(Room.objects.filter(pk=self.room_id).exists)():
             shown = self.room_id if known else self.room_id[:16]
-            await self.send_error(None, "room_not_found", f"There is no room {shown!r}.")
+            await self.send_error(None, "room_not_found", room=shown)
             await self.close(code=CLOSE_NO_ROOM)
             return
         token = await self._token()
@@ -186,14 +189,14 @@ class RoomConsumer(GuardedConsumer):
                 self.seat = await services.room_connect(self.room_id, token, self.channel_name)
                 self.presence_seat = self.seat
             except (RoomError, RuleError) as error:
-                await self.send_error(None, error.code, error.message)
+                await self.send_error(None, error.code, **error.params)
                 await self.close(code=CLOSE_BAD_TOKEN)
                 return
         # Events since the client's last version (``?version=N``); a new client gets the view only.
         try:
             since = parse_version(self._query("version"))
         except ProtocolError as error:
-            await self.send_error(None, error.code, error.message)
+            await self.send_error(None, error.code, **error.params)
             since = None
         await self._send_update(since=since, force=True)
 
@@ -240,10 +243,10 @@ class RoomConsumer(GuardedConsumer):
         if action is not None and action.type == "resync" and not limited:
             limited = not self.resync_limiter.allow(started)
         if limited:
-            await self.send_error(request_id, "rate_limited", "Too many messages; slow down.")
+            await self.send_error(request_id, "rate_limited")
             outcome = "rate_limited"
         elif refusal is not None:
-            await self.send_error(request_id, refusal.code, refusal.message)
+            await self.send_error(request_id, refusal.code, **refusal.params)
             outcome = "invalid"
         else:
             outcome = await self._handle(action.type, request_id, action.args)
@@ -262,7 +265,7 @@ class RoomConsumer(GuardedConsumer):
         try:
             written = await services.room_act(self.room_id, self.seat, action, args)
         except (RuleError, RoomError) as error:
-            await self.send_error(request_id, error.code, error.message)
+            await self.send_error(request_id, error.code, **error.params)
             return "refused"
         # The update comes before the ack, so an acknowledged action is already in the view.
         # It is built from the write itself (the room is read again only when this socket

@@ -54,9 +54,9 @@ def _int_param(request: Request, name: str, default: int | None, low: int = 0) -
     try:
         value = int(raw)
     except ValueError:
-        raise RoomError("invalid_argument", f"{name} must be an integer.") from None
+        raise RoomError("invalid_argument", reason="not_integer", field=name) from None
     if value < low:
-        raise RoomError("invalid_argument", f"{name} must be at least {low}.")
+        raise RoomError("invalid_argument", reason="too_small", field=name, min=low)
     return value
 
 
@@ -69,16 +69,14 @@ def logged_room(room_id: str) -> tuple[str, int]:
     if version is None:
         version = logged_version(room_id)
     if version is None:
-        raise RoomError("room_not_found", f"There is no room {room_id!r}.")
+        raise RoomError("room_not_found", room=room_id)
     return room_id, version
 
 
 def _type_param(request: Request) -> str | None:
     kind = request.query_params.get("type") or None
     if kind is not None and kind not in EVENT_TYPES:
-        raise RoomError(
-            "invalid_argument", f"type must be one of: {', '.join(sorted(EVENT_TYPES))}."
-        )
+        raise RoomError("invalid_argument", reason="event_type", choices=sorted(EVENT_TYPES))
     return kind
 
 
@@ -138,10 +136,10 @@ def replay_view(request: Request, room_id: str) -> Response:
     room_id, version = logged_room(room_id)
     upto = _int_param(request, "upto", None)
     if upto is not None and upto > version:
-        raise RoomError("invalid_argument", f"upto is at most {version}, the room's version.")
+        raise RoomError("invalid_argument", reason="past_version", max=version)
     seat = _int_param(request, "seat", None, low=-(2**63))
     if seat is not None and seat not in range(4):
-        raise RoomError("invalid_argument", "seat must be one of 0, 1, 2, 3.")
+        raise RoomError("invalid_argument", reason="debug_seat")
     state, applied = replay(room_id, upto=upto)
     return Response(
         {

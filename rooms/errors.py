@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 #: code -> HTTP status, for the REST API.
 ROOM_ERROR_STATUS = {
     "room_not_found": 404,
@@ -12,10 +14,16 @@ ROOM_ERROR_STATUS = {
 
 
 class RoomError(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
+    """A room service refusal: a stable ``code`` and the ``params`` its message is made of
+    (worded by ``rooms.messages`` in the reader's language)."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code, params)
         self.code = code
-        self.message = message
+        self.params = params
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.params}" if self.params else self.code
 
     @property
     def status(self) -> int:

@@ -1,4 +1,6 @@
-"""One error shape for the whole REST API: ``{"error": {"code": "...", "message": "..."}}``."""
+"""One error shape for the whole REST API: ``{"error": {"code", "message", "params"}}``. A room or
+rule refusal is worded in the request's language (``rooms.messages``), its params given; the
+framework's own errors (a malformed body, a missing field) have no params."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from rest_framework.views import exception_handler
 from game.errors import RuleError
 
 from .errors import RoomError
+from .messages import error_body
 
 #: Rule errors that mean "the room cannot take this" rather than "your request is malformed".
 _CONFLICTS = {"room_full", "wrong_phase", "room_closed", "name_taken", "seat_taken"}
@@ -48,10 +51,10 @@ def api_exception_handler(
     if redirect is not None:
         return redirect
     if isinstance(exc, RoomError):
-        return Response({"error": {"code": exc.code, "message": exc.message}}, status=exc.status)
+        return Response({"error": error_body(exc.code, exc.params)}, status=exc.status)
     if isinstance(exc, RuleError):
         code = status.HTTP_409_CONFLICT if exc.code in _CONFLICTS else status.HTTP_400_BAD_REQUEST
-        return Response({"error": exc.as_dict()}, status=code)
+        return Response({"error": error_body(exc.code, exc.params)}, status=code)
     response = exception_handler(exc, context)
     if response is None:
         return None
@@ -61,5 +64,5 @@ def api_exception_handler(
         code = exc.default_code
     else:
         code = "error"
-    response.data = {"error": {"code": code, "message": _first_message(exc.detail)}}
+    response.data = {"error": {"code": code, "message": _first_message(exc.detail), "params": {}}}
     return response

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http.request import split_domain_port, validate_host
+from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import APIException
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
@@ -108,7 +109,7 @@ class OriginValidator:
 class CrossSiteRequest(APIException):
     status_code = 403
     default_code = "cross_site_request"
-    default_detail = (
+    default_detail = _(
         "This request came from a page of another site; only this site's own pages may act "
         "for a player (docs/protocol.md)."
     )

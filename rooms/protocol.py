@@ -40,14 +40,16 @@ ACTIONS: dict[str, dict[str, Field]] = {
 }
 #: Actions the connection answers itself, without the room service.
 LOCAL_ACTIONS = frozenset(("ping", "resync"))
-TYPE_NAMES = {int: "an integer", bool: "true or false", str: "a string", list: "a list"}
 
 
 class ProtocolError(Exception):
-    def __init__(self, code: str, message: str, request_id: Any = None) -> None:
-        super().__init__(message)
+    """A frame refused: a stable ``code`` and the ``params`` its message is made of (worded by
+    ``rooms.messages``), with the frame's ``request_id`` when it had a readable one."""
+
+    def __init__(self, code: str, request_id: Any = None, **params: Any) -> None:
+        super().__init__(code, params)
         self.code = code
-        self.message = message
+        self.params = params
         self.request_id = request_id
 
 
@@ -74,29 +76,21 @@ def parse_action(text: str | None) -> Action:
     """Validate one text frame; raises ``ProtocolError`` naming what is wrong, with the frame's
     ``request_id`` whenever it had a readable one."""
     if text is None:
-        raise ProtocolError("bad_json", "Frames must be JSON text, not binary.")
+        raise ProtocolError("bad_json", reason="binary")
     try:
         frame = json_input.loads(text)
     except json_input.TooDeep:
-        raise ProtocolError(
-            "bad_json", f"The frame nests arrays and objects more than {MAX_DEPTH} levels deep."
-        ) from None
+        raise ProtocolError("bad_json", reason="too_deep", max=MAX_DEPTH) from None
     except ValueError:
-        raise ProtocolError("bad_json", "The frame is not valid JSON.") from None
+        raise ProtocolError("bad_json") from None
     if not isinstance(frame, dict):
-        raise ProtocolError("bad_message", 'A message is a JSON object with a "type".')
+        raise ProtocolError("bad_message")
     request_id = frame.get("request_id")
     if request_id is not None and not _readable_id(request_id):
-        raise ProtocolError(
-            "wrong_type",
-            f"request_id must be a string of at most {MAX_REQUEST_ID} characters or an integer.",
-        )
+        raise ProtocolError("wrong_type", reason="request_id", max=MAX_REQUEST_ID)
     action = frame.get("type")
     if not isinstance(action, str) or action not in ACTIONS:
-        known = ", ".join(ACTIONS)
-        raise ProtocolError(
-            "unknown_action", f"Unknown action {action!r}; known: {known}.", request_id
-        )
+        raise ProtocolError("unknown_action", request_id, type=action, choices=list(ACTIONS))
     fields = ACTIONS[action]
     args: dict[str, Any] = {}
     for name, value in frame.items():
@@ -104,26 +98,33 @@ def parse_action(text: str | None) -> Action:
             continue
         spec = fields.get(name)
         if spec is None:
-            raise ProtocolError("unexpected_field", f"{action} has no field {name!r}.", request_id)
+            raise ProtocolError("unexpected_field", request_id, type=action, field=name)
         if not _is(value, spec.kind) or (
             spec.items is not None and not all(_is(item, spec.items) for item in value)
         ):
-            what = TYPE_NAMES[spec.kind]
+            expected = spec.kind.__name__
             if spec.items is not None:
-                what += f" of {TYPE_NAMES[spec.items].split(' ', 1)[1]}s"
-            raise ProtocolError("wrong_type", f"{action}.{name} must be {what}.", request_id)
+                expected += f"[{spec.items.__name__}]"
+            raise ProtocolError(
+                "wrong_type", request_id, reason="field", type=action, field=name, expected=expected
+            )
         if spec.max_items is not None and len(value) > spec.max_items:
             raise ProtocolError(
-                "wrong_type", f"{action}.{name} has at most {spec.max_items} items.", request_id
+                "wrong_type",
+                request_id,
+                reason="max_items",
+                type=action,
+                field=name,
+                max=spec.max_items,
             )
         if spec.kind is int and not -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
-            raise ProtocolError("invalid_argument", f"{action}.{name} is out of range.", request_id)
+            raise ProtocolError(
+                "invalid_argument", request_id, reason="out_of_range", type=action, field=name
+            )
         args[name] = value
     missing = [name for name, spec in fields.items() if spec.required and name not in args]
     if missing:
-        raise ProtocolError(
-            "missing_field", f"{action} needs the field {missing[0]!r}.", request_id
-        )
+        raise ProtocolError("missing_field", request_id, type=action, field=missing[0])
     return Action(action, request_id, args)
 
 
@@ -133,11 +134,7 @@ def parse_version(raw: str | None) -> int | None:
     if raw is None or raw == "":
         return None
     if not (raw.isascii() and raw.isdigit() and len(raw) <= MAX_VERSION_DIGITS):
-        raise ProtocolError(
-            "wrong_type",
-            f"?version= must be a whole number of at most {MAX_VERSION_DIGITS} digits; "
-            "the view is sent without events.",
-        )
+        raise ProtocolError("wrong_type", reason="version", max=MAX_VERSION_DIGITS)
     return int(raw)
 
 

@@ -286,7 +286,7 @@ class RoomRepository:
             if found is None:
                 if skip_locked:
                     return None
-                raise RoomError("room_not_found", f"There is no room {room_id!r}.")
+                raise RoomError("room_not_found", room=room_id)
             row = RoomRow(**found)
             old, _ = self.load(room_id, row.version)
             return self._run(row, old, make)

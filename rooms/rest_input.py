@@ -11,6 +11,7 @@ import codecs
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.exceptions import APIException, ParseError, UnsupportedMediaType
 from rest_framework.parsers import JSONParser
@@ -23,7 +24,9 @@ MAX_BODY_BYTES = 16 * 1024
 class BodyTooLarge(APIException):
     status_code = 413
     default_code = "payload_too_large"
-    default_detail = f"Request bodies are at most {MAX_BODY_BYTES} bytes."
+
+    def __init__(self) -> None:
+        super().__init__(_("Request bodies are at most %(max)s bytes.") % {"max": MAX_BODY_BYTES})
 
 
 class JSONBodyParser(JSONParser):
@@ -37,7 +40,7 @@ class JSONBodyParser(JSONParser):
         encoding = (parser_context or {}).get("encoding") or settings.DEFAULT_CHARSET
         if _codec_name(encoding) != "utf-8":
             raise UnsupportedMediaType(
-                media_type, detail="JSON bodies are UTF-8: charset=utf-8 or none."
+                media_type, detail=_("JSON bodies are UTF-8: charset=utf-8 or none.")
             )
         raw = stream.read(MAX_BODY_BYTES + 1) if stream is not None else b""
         if len(raw) > MAX_BODY_BYTES:

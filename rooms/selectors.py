@@ -13,7 +13,7 @@ def room_get(room_id: str) -> Room:
     try:
         return Room.objects.get(pk=room_id.upper())
     except Room.DoesNotExist:
-        raise RoomError("room_not_found", f"There is no room {room_id!r}.") from None
+        raise RoomError("room_not_found", room=room_id) from None
 
 
 def room_detail(room_id: str) -> dict[str, Any]:
@@ -29,5 +29,5 @@ def seat_for_token(room_id: str, token: str) -> int:
         .first()
     )
     if found is None:
-        raise RoomError("bad_token", "This seat token is not valid for this room.")
+        raise RoomError("bad_token")
     return found

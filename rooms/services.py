@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from eventlog.models import Event as EventRow
 from game.autoplay import bot_command
-from game.engine import DEFAULT_BOT, execute, to_act
+from game.engine import DEFAULT_BOT, LANGUAGES, execute, to_act
 from game.errors import RuleError
 from game.expert import Budget
 from game.state import Command, GameState
@@ -109,18 +109,23 @@ def _unused_room_id() -> str:
 
 
 def room_create_sync(
-    player_name: Any, bots: int = 0, seed: int | None = None, bot_strategy: str = DEFAULT_BOT
+    player_name: Any,
+    bots: int = 0,
+    seed: int | None = None,
+    bot_strategy: str = DEFAULT_BOT,
+    language: str | None = None,
 ) -> Written:
     """A new room with the creator as host in seat 0 and ``bots`` bots of ``bot_strategy`` in
-    the next seats."""
+    the next seats. The room's bots are named in ``language``, the creator's (English when it
+    is none the game knows)."""
     if not isinstance(bots, int) or isinstance(bots, bool) or not 0 <= bots <= MAX_BOTS:
-        raise RoomError("invalid_argument", "bots is a number from 0 to 3.")
+        raise RoomError("invalid_argument", reason="bots_range", max=MAX_BOTS)
     with transaction.atomic():
         room = Room.objects.create(id=_unused_room_id(), seed=seed)
         state = GameState()
-        events, state = execute(
-            state, Command("create_room", None, {"room_id": room.id, "name": player_name})
-        )
+        language = language if language in LANGUAGES else "en"
+        args = {"room_id": room.id, "name": player_name, "language": language}
+        events, state = execute(state, Command("create_room", None, args))
         for seat in range(1, bots + 1):
             args = {"seat": seat, "strategy": bot_strategy}
             more, state = execute(state, Command("add_bot", 0, args))

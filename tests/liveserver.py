@@ -40,11 +40,15 @@ def free_port() -> int:
 
 
 def http(
-    method: str, url: str, body: Any = None, timeout: float = 10.0
+    method: str,
+    url: str,
+    body: Any = None,
+    timeout: float = 10.0,
+    headers: dict[str, str] | None = None,
 ) -> tuple[int, dict[str, Any] | list[Any]]:
     """One JSON request; returns (status, decoded body), 4xx/5xx included."""
     data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data, method=method)
+    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
     if data is not None:
         request.add_header("Content-Type", "application/json")
     try:
@@ -100,8 +104,8 @@ class Endpoint:
     def get(self, path: str) -> tuple[int, Any]:
         return http("GET", self.base + path)
 
-    def post(self, path: str, body: Any) -> tuple[int, Any]:
-        return http("POST", self.base + path, body)
+    def post(self, path: str, body: Any, headers: dict[str, str] | None = None) -> tuple[int, Any]:
+        return http("POST", self.base + path, body, headers=headers)
 
 
 class Server(Endpoint):

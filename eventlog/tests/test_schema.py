@@ -1,9 +1,10 @@
 """Schema versions in the event log: appends record the current version of each type, and every
 read (replay, event dicts, the debug API, the admin) upcasts an older payload.
 
-No payload has changed shape yet, so these tests give two event types a synthetic history in a
-registry of their own: ``declared`` was ``{"seat", "bid"}`` in version 1 and ``played`` had
-``kinds`` for ``pieces``; both are version 2 now, in the engine's current shape."""
+One payload has changed shape for real: ``room_created`` gained the room's ``language`` in
+version 2. Besides it, these tests give two event types a synthetic history in a registry of
+their own: ``declared`` was ``{"seat", "bid"}`` in version 1 and ``played`` had ``kinds`` for
+``pieces``; both are version 2 now, in the engine's current shape."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ from eventlog import selectors, services
 from eventlog.models import Event
 from eventlog.selectors import event_dict, replay, room_events
 from eventlog.services import event_append
-from game.schema import CURRENT_VERSIONS, EVENT_SCHEMAS, EventSchemas
+from game.engine import execute
+from game.schema import CURRENT_VERSIONS, EVENT_SCHEMAS, UPCASTERS, EventSchemas
+from game.state import Command, GameState
 from game.state import Event as GameEvent
 
 from .golden.logs import FILES, assert_contains, read, stored_rows
@@ -40,7 +43,7 @@ def _played_v1(p: dict[str, Any]) -> dict[str, Any]:
 
 HISTORY = EventSchemas(
     {**CURRENT_VERSIONS, "declared": 2, "played": 2},
-    {("declared", 1): _declared_v1, ("played", 1): _played_v1},
+    {**UPCASTERS, ("declared", 1): _declared_v1, ("played", 1): _played_v1},
 )
 
 
@@ -73,7 +76,9 @@ def test_an_old_log_replays_to_the_recorded_state(old_log):
 def test_event_dicts_carry_current_payloads(old_log):
     column = old_log["columns"].index("payload")
     payloads = [event_dict(row)["payload"] for row in room_events(old_log["room_id"])]
-    assert payloads == [values[column] for values in old_log["events"]]
+    current = [values[column] for values in old_log["events"]]
+    current[0] = {**current[0], "language": "en"}  # room_created, recorded at version 1
+    assert payloads == current
 
 
 def test_the_debug_api_shows_current_payloads_and_replays_the_old_log(old_log, admin_client):
@@ -125,3 +130,23 @@ def test_the_synthetic_history_is_the_current_shape():
     }
     for kind, payload in current.items():
         assert HISTORY.upcast(kind, 1, OLD_SHAPE[kind](payload)) == payload
+
+
+@pytest.mark.django_db
+def test_a_room_created_before_languages_is_an_english_room():
+    """room_created 1 -> 2: a room logged before rooms had a language names its bots in
+    English; a room created now records its creator's language."""
+    Event.objects.create(
+        room_id="ABCDEF", seq=1, type="room_created", phase="waiting", schema=1,
+        payload={"room_id": "ABCDEF", "max_rounds": 20, "win_score": 50},
+        created_at="2026-11-29T00:00:00Z",
+    )  # fmt: skip
+    assert event_dict(Event.objects.get(room_id="ABCDEF"))["payload"]["language"] == "en"
+    state, _ = replay("ABCDEF")
+    assert state.config.language == "en"
+
+    args = {"room_id": "GHJKMN", "name": "Mei", "language": "th"}
+    events, _ = execute(GameState(), Command("create_room", None, args))
+    event_append("GHJKMN", 0, events, ["waiting"] * len(events))
+    stored = Event.objects.get(room_id="GHJKMN", type="room_created")
+    assert stored.schema == 2 and stored.payload["language"] == "th"

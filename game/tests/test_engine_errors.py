@@ -58,9 +58,10 @@ def at_preparation() -> GameState:
 
 
 def test_rule_error_shape():
-    error = RuleError("room_full", "All four seats are taken.")
-    assert error.as_dict() == {"code": "room_full", "message": "All four seats are taken."}
-    assert str(error) == "All four seats are taken."
+    error = RuleError("seat_taken", seat=2)
+    assert (error.code, error.params) == ("seat_taken", {"seat": 2})
+    assert str(error) == "seat_taken {'seat': 2}"
+    assert str(RuleError("room_full")) == "room_full"
 
 
 def test_unknown_command(check):
@@ -162,10 +163,10 @@ def test_not_your_turn(check, at_declaration, at_turn):
     skipped = (leader + 2) % 4
     check(state, cmd("play", skipped, pieces=[state.seats[skipped].hand[0]]), "not_your_turn")
     error = check(state, cmd("play", leader, pieces=[state.seats[leader].hand[0]]), "not_your_turn")
-    # Players read the message: the seat to play by its name, counted from 1.
+    # The message names the seat to play and its player.
     following = (leader + 1) % 4
     name = state.seats[following].name
-    assert error.message == f"It is {name} (seat {following + 1})'s turn to play."
+    assert error.params == {"action": "play", "seat": following, "name": name}
 
 
 def test_not_host(check):
@@ -260,7 +261,7 @@ def test_illegal_declaration(check, at_declaration):
     order = [(seat + i) % 4 for i in range(4)]
     state = run(at_declaration, *[cmd("declare", s, value=2) for s in order[:3]])
     error = check(state, cmd("declare", order[3], value=2), "illegal_declaration")
-    assert "8" in error.message
+    assert error.params == {"reason": "last_total", "total": 8, "others": 6}
 
 
 def test_invalid_play(check, at_turn):
@@ -298,7 +299,7 @@ def test_pieces_not_in_hand(check, at_turn):
     state = run(state, cmd("play", leader, pieces=["CANNON_RED"]))
     follower = to_act(state)[0]
     error = check(state, cmd("play", follower, pieces=["GENERAL_RED"]), "pieces_not_in_hand")
-    assert "GENERAL_RED" in error.message
+    assert error.params == {"pieces": ["GENERAL_RED"]}
 
 
 def test_follower_may_play_an_invalid_combination(at_turn):

@@ -519,7 +519,7 @@ def test_zero_streak_carries_across_rounds_and_resets():
         driver.step()
         state = driver.state
     err = refused(state, cmd("declare", target, value=0), "illegal_declaration")
-    assert "0" in err.message
+    assert err.params == {"reason": "zero_streak", "rounds": 2}
     state = run(state, cmd("declare", target, value=3))
     assert state.seats[target].zero_streak == 0
     # after a non-zero declaration, 0 is allowed again next round

@@ -3,6 +3,10 @@ the host and closing."""
 
 from __future__ import annotations
 
+import re
+
+import pytest
+
 from game.engine import deadline, decide, execute, fold, to_act
 from game.state import Config, GameState, Phase
 
@@ -13,7 +17,12 @@ def test_create_room():
     state = GameState()
     events, after = execute(state, cmd("create_room", 0, room_id="R1", name="Ann"))
     assert types(events) == ["room_created", "seat_taken", "host_changed"]
-    assert events[0].payload == {"room_id": "R1", "max_rounds": 20, "win_score": 50}
+    assert events[0].payload == {
+        "room_id": "R1",
+        "max_rounds": 20,
+        "win_score": 50,
+        "language": "en",
+    }
     assert after.room_id == "R1"
     assert after.config == Config(max_rounds=20, win_score=50)
     assert after.phase is Phase.WAITING
@@ -83,6 +92,31 @@ def test_bot_name_never_clashes_case_insensitively_with_a_human():
     state = run(GameState(), cmd("create_room", 0, room_id="R", name="bot ada"))
     state = run(state, cmd("add_bot", 0, seat=1))
     assert state.seats[1].name.casefold() != "bot ada"
+
+
+@pytest.mark.parametrize(
+    ("language", "script"),
+    [
+        ("en", r"^Bot [A-Z][a-z]+$"),
+        ("th", r"^บอท [\u0e00-\u0e7f]+$"),
+        ("zh-hans", r"^机器人[\u4e00-\u9fff]{2}$"),
+    ],
+)
+def test_bots_are_named_in_the_language_of_the_room(language, script):
+    create = cmd("create_room", 0, room_id="R", name="Ann", language=language)
+    events, state = execute(GameState(), create)
+    assert events[0].payload["language"] == language
+    assert state.config.language == language
+    state = run(state, *[cmd("add_bot", 0, seat=s) for s in (1, 2, 3)])
+    names = [s.name for s in state.seats[1:]]
+    assert len(set(names)) == 3
+    assert all(re.match(script, name) for name in names), names
+
+
+def test_a_room_in_an_unknown_language_is_refused():
+    create = cmd("create_room", 0, room_id="R", name="Ann", language="fr")
+    error = refused(GameState(), create, "invalid_argument")
+    assert error.params == {"reason": "language", "choices": ["en", "th", "zh-hans"]}
 
 
 def test_a_removed_human_seat_is_freed():

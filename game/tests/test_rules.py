@@ -406,11 +406,11 @@ def test_declaration_error_agrees_with_valid_declarations():
             assert (value in allowed) is expected
 
 
-def test_declaration_error_messages_name_the_rule():
-    assert "previous rounds" in declaration_error(0, 0, False, 2)
-    assert "8" in declaration_error(3, 5, True, 0)
-    assert declaration_error(9, 0, False, 0)
-    assert declaration_error(-1, 0, False, 0)
+def test_declaration_error_names_the_rule_and_its_figures():
+    assert declaration_error(0, 0, False, 2) == {"reason": "zero_streak", "rounds": 2}
+    assert declaration_error(3, 5, True, 0) == {"reason": "last_total", "total": 8, "others": 5}
+    assert declaration_error(9, 0, False, 0) == {"reason": "range", "max": 8}
+    assert declaration_error(-1, 0, False, 0) == {"reason": "range", "max": 8}
 
 
 def test_rule_constants():

@@ -34,10 +34,13 @@ CALM_SEED = next(s for s in range(10_000) if not any(is_weak(h) for h in deal_ha
 KINDS = sorted(POINTS)
 
 
-def ws_connect(server: Any, path: str, origin: str | None = None) -> connect:
+def ws_connect(
+    server: Any, path: str, origin: str | None = None, headers: dict[str, str] | None = None
+) -> connect:
     return connect(
         server.ws_url(path),
         origin=origin or server.origin,
+        additional_headers=headers,
         proxy=None,
         open_timeout=10,
         close_timeout=2,
