@@ -1,11 +1,13 @@
 """The language switcher in a browser that asks for English: picked with the keyboard on the
 lobby (arrowing through the list does not reload the page, Enter does), it turns the lobby, the
 rules and a game into Simplified Chinese on a 390×844 phone, where nothing is left in English
-and everything fits; picked on the table mid-game, it reloads the page in English and the game
-goes on. Without scripts its button sends it. (Thai, chosen by Accept-Language, is played
-through a whole game in test_game.py.)"""
+(the server's refusals included) and everything fits; picked on the table mid-game, it reloads
+the page in English and the game goes on. Without scripts its button sends it. (Thai, chosen by
+Accept-Language, is played through a whole game in test_game.py.)"""
 
 from __future__ import annotations
+
+import re
 
 from playwright.sync_api import expect
 
@@ -17,7 +19,7 @@ from .checks import (
     tr,
     zero_based_seats,
 )
-from .table import Table, expect_live
+from .table import PIECES, Table, expect_live
 from .test_game import PHONE, create_room_from_the_lobby
 
 GAME_SECONDS = 60
@@ -73,7 +75,22 @@ def test_the_switcher_turns_a_game_into_chinese_and_back(open_context, screensho
     assert outside_viewport(page) == [] and topbar_rows(page) == 1
     assert zero_based_seats(page) == []
     assert english_words(page, {"Mei"}) == [], "table"
-    table.select([page.locator("#hand button[data-kind]").count() - 1])
+
+    # The server's refusal comes in the socket's language too: a page made to send a wrong
+    # number of pieces shows it in Chinese.
+    pieces = page.locator(PIECES)
+    required = table.wanted_count()
+    table.select(list(range(required + 1 if required < pieces.count() else required - 1)))
+    expect(page.locator("#play-button")).to_be_disabled()
+    page.evaluate(
+        "() => { const b = document.getElementById('play-button'); b.disabled = false; b.click(); }"
+    )
+    expect(page.locator("#play-error")).to_be_visible()
+    assert english_words(page, {"Mei"}) == [], "the server's refusal"
+    assert re.search(r"[\u4e00-\u9fff]", page.locator("#play-error").inner_text())
+    table.clear()
+
+    table.select([pieces.count() - 1])
     page.screenshot(path=screenshots / "table-mobile-zh.png")
     story = page.locator("#log li").count()
 
