@@ -112,7 +112,8 @@ def test_without_scripts_the_switcher_sends_with_its_button(open_context):
     expect(page.locator("html")).to_have_attribute("lang", "en")
     page.get_by_label("Language").select_option("th")
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    page.get_by_role("button", name="Change the language").click()
+    with page.expect_navigation():  # the page loaded, its style sheet too
+        page.get_by_role("button", name="Change the language").click()
     expect(page.locator("html")).to_have_attribute("lang", "th")
     assert page.url.endswith("/rules/?from=here")
     assert topbar_rows(page) == 1
