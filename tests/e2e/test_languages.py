@@ -102,7 +102,8 @@ def test_the_switcher_turns_a_game_into_chinese_and_back(open_context, screensho
     expect_live(page)
     assert page.locator("#log li").count() >= story
     expect(page.locator("#log li", has_text="Mei sat down in seat 1.")).to_have_count(1)
-    state = table.play_until(lambda state: state in ("redeal", "declare", "play"), GAME_SECONDS)
+    # (The game waits for a declaration or a play; a redeal window may close before a click.)
+    state = table.play_until(lambda state: state in ("declare", "play"), GAME_SECONDS)
     assert table.act(state), table.actions[-3:]
 
 
