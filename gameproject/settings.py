@@ -168,6 +168,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files without DEBUG (daphne has none)
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language of each request (after the session, before CommonMiddleware): see LANGUAGES.
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -188,6 +189,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "gameproject.context_processors.languages",
             ],
         },
     },
@@ -250,12 +252,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True
 # The UI's words go through Django's translation functions ({% translate %} in templates, the
-# JavaScript catalog at /jsi18n/ in scripts); English is the only language so far.
+# JavaScript catalog at /jsi18n/ in scripts), with catalogs in locale/ (docs/translations.md).
+# LocaleMiddleware picks each request's language: the language cookie, set by the switcher on
+# every page (POST /i18n/setlang/), else the browser's Accept-Language, else LANGUAGE_CODE.
+# Each language is named in its own language (the switcher lists them so). The staff replay
+# page stays English; the admin has Django's own catalogs.
+LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("th", "ไทย"), ("zh-hans", "简体中文")]
+LANGUAGE_COOKIE_NAME = "django_language"  # Django's default, named here for the docs and tests
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60  # a year: the choice outlives the browser session
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True  # only the server reads it
+LANGUAGE_COOKIE_SECURE = BEHIND_HTTPS_PROXY
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 

@@ -1,8 +1,12 @@
 """Top-level URL configuration."""
 
 from django.contrib import admin
+from django.middleware.http import ConditionalGetMiddleware
 from django.templatetags.static import static
-from django.urls import path
+from django.urls import include, path
+from django.utils.decorators import decorator_from_middleware
+from django.views.decorators.cache import cache_control
+from django.views.decorators.vary import vary_on_cookie
 from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -10,11 +14,20 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rooms import api, debug_api, views
 from rooms.metrics import metrics_view
 
+# The scripts' words (gettext, ngettext, interpolate) in the request's language. One URL for every
+# language, so a browser must not keep a copy across a language change: it asks again on each
+# page (no-cache; the answer depends on the language cookie and Accept-Language, LocaleMiddleware
+# adds the latter to Vary) and gets a 304 when its copy, known by its ETag, is still right.
+javascript_catalog = decorator_from_middleware(ConditionalGetMiddleware)(
+    vary_on_cookie(cache_control(no_cache=True, private=True)(JavaScriptCatalog.as_view()))
+)
+
 urlpatterns = [
     path("", views.lobby, name="lobby"),
     path("rules/", views.rules, name="rules"),
-    # The UI's translations for its scripts (gettext, ngettext, interpolate): English only for now.
-    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("jsi18n/", javascript_catalog, name="javascript-catalog"),
+    # set_language: POST language= (and next=) sets the language cookie; the switcher's form.
+    path("i18n/", include("django.conf.urls.i18n")),
     path("rooms/<str:room_id>/", views.table, name="table"),
     path("rooms/<str:room_id>/replay/", views.replay, name="replay"),
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),

@@ -46,7 +46,7 @@ SCREENSHOTS = ROOT / "docs" / "screenshots"
 def _require_chromium() -> None:
     if CHROMIUM.exists():
         return
-    reason = f"{CHROMIUM} is missing (apt-get install chromium fonts-wqy-zenhei)"
+    reason = f"{CHROMIUM} is missing (apt-get install chromium fonts-thai-tlwg fonts-wqy-zenhei)"
     if in_ci():
         pytest.fail(f"{reason} (under CI a missing browser is a failure)", pytrace=False)
     pytest.skip(f"browser tests skipped: {reason}")

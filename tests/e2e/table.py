@@ -37,16 +37,17 @@ TOP_SEQ_JS = """() => {
   return li ? Number(li.dataset.seq) : 0;
 }"""
 
-#: Resolves once the log shows a line of ours newer than ``before`` (the server took the action),
-#: or an error paragraph appears (the server refused it).
-OUTCOME_JS = """([before, prefixes, errors]) => {
+#: Resolves once the log shows a line of ours (an event of ``type`` naming ``name``) newer than
+#: ``before`` (the server took the action), or an error paragraph appears (the server refused it).
+#: In any language: names are not translated.
+OUTCOME_JS = """([before, type, name, errors]) => {
   for (const li of document.querySelectorAll("#log li")) {
     if (Number(li.dataset.seq) <= before) break;
-    if (prefixes.some((p) => li.textContent.startsWith(p))) return "ok";
+    if (li.dataset.type === type && li.textContent.includes(name)) return "ok";
   }
   for (const id of errors) {
     const e = document.getElementById(id);
-    if (e && !e.hidden && e.textContent) return "error: " + e.textContent;
+    if (e && !e.hidden && e.textContent) return `error in #${id}: ${e.textContent}`;
   }
   return false;
 }"""
@@ -134,13 +135,13 @@ class Table:
             self.actions.append(f"gave up {state}: {str(error).splitlines()[0]}")
         return False
 
-    def _outcome(self, before: int, prefixes: list[str]) -> bool:
+    def _outcome(self, before: int, event_type: str) -> bool:
         try:
             result = self.page.wait_for_function(
-                OUTCOME_JS, arg=[before, prefixes, ERROR_IDS], timeout=5000
+                OUTCOME_JS, arg=[before, event_type, self.name, ERROR_IDS], timeout=5000
             ).json_value()
         except PlaywrightError:
-            self.actions.append(f"no outcome for {prefixes}")
+            self.actions.append(f"no outcome for {event_type}")
             return False
         if result != "ok":
             self.refusals.append(result)
@@ -152,7 +153,7 @@ class Table:
         before = self.page.evaluate(TOP_SEQ_JS)
         self.page.locator("#redeal-decline").click(timeout=1000)
         self.actions.append("redeal: keep")
-        return self._outcome(before, [f"{self.name} keeps the hand"])
+        return self._outcome(before, "redeal_decided")
 
     def _declare(self) -> bool:
         allowed = self.page.locator("#declare-buttons button:not([aria-disabled='true'])")
@@ -164,16 +165,18 @@ class Table:
         before = self.page.evaluate(TOP_SEQ_JS)
         self.page.locator(f"#declare-buttons button[data-value='{value}']").click(timeout=2000)
         self.actions.append(f"declare {value}")
-        taken = self._outcome(before, [f"{self.name} declared "])
+        taken = self._outcome(before, "declared")
         self.declarations += taken
         return taken
 
     def wanted_count(self) -> int:
-        """How many pieces the page asks for: exactly N as a follower, 1 (a single) as leader."""
+        """How many pieces the page asks for: exactly N as a follower ("Select N pieces."), 1 (a
+        single) as leader ("Select 1 to N pieces."). In any language: by the numbers only."""
         info = self.page.locator("#selection-info").inner_text(timeout=2000).strip()
-        if match := re.fullmatch(r"Select (\d+) pieces?\.", info):
-            return int(match.group(1))
-        if re.fullmatch(r"Select 1 to \d+ pieces\.", info):
+        numbers = [int(n) for n in re.findall(r"\d+", info)]
+        if len(numbers) == 1:
+            return numbers[0]
+        if len(numbers) == 2 and numbers[0] == 1:
             return 1
         raise GiveUp(f"no play asked for: {info!r}")
 
@@ -207,7 +210,7 @@ class Table:
         before = self.page.evaluate(TOP_SEQ_JS)
         button.click(timeout=2000)
         self.actions.append(f"play {count}")
-        taken = self._outcome(before, [f"{self.name} played "])
+        taken = self._outcome(before, "played")
         self.plays += taken
         return taken
 
@@ -254,8 +257,14 @@ def take_room(context: BrowserContext, **body) -> dict:
     return response.json()
 
 
+def expect_live(page: Page) -> None:
+    """The table's socket is open ("● live" in the page's language)."""
+    live = page.evaluate("() => gettext('live')")
+    expect(page.locator("#conn")).to_have_text(f"● {live}")
+
+
 def open_table(context: BrowserContext, room_id: str) -> Page:
     page = context.new_page()
     page.goto(f"/rooms/{room_id}/")
-    expect(page.locator("#conn")).to_have_text("● live")
+    expect_live(page)
     return page
