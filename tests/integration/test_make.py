@@ -55,6 +55,10 @@ def test_make_run_installs_the_runtime_requirements_only(tmp_path):
     assert "requirements-dev.txt" not in dry.stdout
 
 
+def _sigint_default() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def serve(command: list[str], env: dict[str, str], expect_line: str) -> subprocess.Popen[str]:
     """Start ``command`` in its own process group; return once it printed ``expect_line``."""
     proc = subprocess.Popen(
@@ -65,6 +69,9 @@ def serve(command: list[str], env: dict[str, str], expect_line: str) -> subproce
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
+        # Ctrl-C must reach the servers even when this test runs where SIGINT is ignored (a
+        # background job of a script): an ignored signal is inherited through exec.
+        preexec_fn=_sigint_default,
     )
     seen = []
     deadline = time.monotonic() + 120
