@@ -1,9 +1,13 @@
 """Top-level URL configuration."""
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
 from django.middleware.http import ConditionalGetMiddleware
 from django.templatetags.static import static
 from django.urls import include, path
+from django.utils import translation
 from django.utils.decorators import decorator_from_middleware
 from django.views.decorators.cache import cache_control
 from django.views.decorators.vary import vary_on_cookie
@@ -22,10 +26,21 @@ javascript_catalog = decorator_from_middleware(ConditionalGetMiddleware)(
     vary_on_cookie(cache_control(no_cache=True, private=True)(JavaScriptCatalog.as_view()))
 )
 
+
+class EnglishCatalog(JavaScriptCatalog):
+    """The scripts' words in English (the source language: an empty catalog, the functions)."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        with translation.override("en"):
+            return super().get(request, *args, **kwargs)
+
+
 urlpatterns = [
     path("", views.lobby, name="lobby"),
     path("rules/", views.rules, name="rules"),
     path("jsi18n/", javascript_catalog, name="javascript-catalog"),
+    # The staff pages' scripts, in English whatever the visitor's language.
+    path("jsi18n/en/", EnglishCatalog.as_view(), name="javascript-catalog-en"),
     # set_language: POST language= (and next=) sets the language cookie; the switcher's form.
     path("i18n/", include("django.conf.urls.i18n")),
     path("rooms/<str:room_id>/", views.table, name="table"),

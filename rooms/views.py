@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import translation
 
 from .debug_api import can_debug, logged_room
 from .errors import RoomError
@@ -37,4 +38,5 @@ def replay(request: HttpRequest, room_id: str) -> HttpResponse:
         room_id, version = logged_room(room_id)
     except RoomError:
         raise Http404(f"There is no room {room_id!r}.") from None
-    return render(request, "replay.html", {"room": {"id": room_id, "version": version}})
+    with translation.override("en"):  # a staff page: English, as its scripts (the catalog's URL)
+        return render(request, "replay.html", {"room": {"id": room_id, "version": version}})
