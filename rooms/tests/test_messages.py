@@ -5,6 +5,7 @@ raiser gives: read off the source, every ``RuleError``, ``RoomError``, ``Protoco
 from __future__ import annotations
 
 import ast
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ import pytest
 
 from game.rules import declaration_error
 from rooms.messages import MESSAGES, error_body, error_message, scope_language
+from rooms.protocol import ProtocolError, parse_action
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [*sorted((ROOT / "game").glob("*.py")), *sorted((ROOT / "rooms").glob("*.py"))]
@@ -160,3 +162,17 @@ def scope(cookie: str | None = None, accept: str | None = None) -> dict[str, Any
 )
 def test_a_socket_s_language_is_its_cookie_else_its_accept_language(cookie, accept, language):
     assert scope_language(scope(cookie, accept)) == language
+
+
+def test_a_refused_frame_gives_back_at_most_64_characters_of_what_the_client_wrote():
+    long = "x" * 5000
+    for frame, key in (({"type": long}, "type"), ({"type": "ping", long: 1}, "field")):
+        with pytest.raises(ProtocolError) as refused:
+            parse_action(json.dumps(frame))
+        assert refused.value.params[key] == "x" * 63 + "…"
+    with pytest.raises(ProtocolError) as refused:
+        parse_action(json.dumps({"type": {"nested": [1, 2]}}))
+    assert refused.value.params["type"] == '{"nested": [1, 2]}'
+    with pytest.raises(ProtocolError) as refused:
+        parse_action("{}")
+    assert refused.value.params["type"] is None
