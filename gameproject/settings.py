@@ -32,6 +32,8 @@ LIAPTUI_ALLOW_SEED    bool; lets POST /api/rooms/ take a "seed". Default off.
 LIAPTUI_DB_THREADS    int >= 1: threads for the room service's database work, each keeping its
                       connection; a room always uses the same one. Default 1 on SQLite (one
                       writer at a time: more threads only wait on its lock), 4 otherwise.
+LIAPTUI_GROUP_COMMIT  bool: on SQLite, a database thread commits the calls waiting for it in one
+                      transaction (each in a savepoint). Default on; ignored on PostgreSQL.
 LIAPTUI_PRESENCE_HEARTBEAT  float > 0: every this many seconds a process marks the sockets it
                       really holds as alive. Default 2.
 LIAPTUI_PRESENCE_TTL  float: a socket not marked alive for this long is gone (its process died
@@ -314,6 +316,10 @@ _SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
 LIAPTUI_DB_THREADS = env_int("LIAPTUI_DB_THREADS", 1 if _SQLITE else 4)
 if LIAPTUI_DB_THREADS < 1:
     raise ImproperlyConfigured(f"LIAPTUI_DB_THREADS must be >= 1, got {LIAPTUI_DB_THREADS}")
+# On SQLite the database threads commit the calls that queue up together, one commit for a group
+# (rooms.db.GroupCommitThread): a commit costs more than a room's writes. Not on PostgreSQL,
+# where a group would hold every room's row lock until its last call.
+LIAPTUI_GROUP_COMMIT = _SQLITE and env_bool("LIAPTUI_GROUP_COMMIT", True)
 
 # The CPU-time cap of an expert bot's decision (game.expert.Budget); its work is fixed.
 LIAPTUI_EXPERT_BUDGET_MS = env_float("LIAPTUI_EXPERT_BUDGET_MS", 50.0)

@@ -4,12 +4,13 @@ connection between calls, replacing it after a database error."""
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 from django.db import connections
 from django.db.utils import DatabaseError
 
-from rooms.db import DatabaseThreads, db_async
+from rooms.db import DatabaseThreads, GroupCommitThread, db_async
 from rooms.models import Room
 
 
@@ -86,3 +87,70 @@ async def test_a_kept_connection_is_checked_only_after_it_was_idle(monkeypatch):
         pool.close()
         for executor in pool.executors:
             executor.shutdown()
+
+
+def _count_commits(thread: GroupCommitThread) -> list[int]:
+    """The commits the thread's connection makes from now on, one item each."""
+    commits: list[int] = []
+
+    def install() -> None:
+        connection = connections["default"]
+        connection.ensure_connection()
+        connection._commit = _wrap(connection._commit, commits)
+
+    thread.submit_alone(install).result()
+    return commits
+
+
+def _wrap(commit, commits: list[int]):
+    def counting() -> None:
+        commits.append(1)
+        commit()
+
+    return counting
+
+
+def _create(room_id: str, fail: bool = False) -> str:
+    Room.objects.create(id=room_id)
+    if fail:
+        raise ValueError(room_id)
+    return room_id
+
+
+@pytest.mark.django_db(transaction=True)
+def test_calls_that_wait_together_commit_together_and_hear_of_it_after():
+    thread = GroupCommitThread("test-group", limit=8)
+    try:
+        commits = _count_commits(thread)
+        started, gate = threading.Event(), threading.Event()
+        first = thread.submit(lambda: started.set() or gate.wait(10))
+        started.wait(10)  # the thread is held, alone, while the others queue up
+        calls = [thread.submit(_create, f"G{n}", fail=n == 2) for n in range(5)]
+        late = threading.Event()
+        last = thread.submit(lambda: late.wait(10) and _create("G9"))
+        gate.set()
+        first.result(10)
+        # The group of six runs; its first calls are done, but nobody hears before the commit.
+        time.sleep(0.2)
+        assert not any(call.done() for call in calls)
+        late.set()
+        assert [c.result(10) for c in (calls[0], calls[1], calls[3], calls[4], last)] == [
+            "G0",
+            "G1",
+            "G3",
+            "G4",
+            "G9",
+        ]
+        with pytest.raises(ValueError):
+            calls[2].result(10)
+        # The failed call left nothing (its savepoint), the others were committed at once.
+        assert sorted(Room.objects.values_list("id", flat=True)) == ["G0", "G1", "G3", "G4", "G9"]
+        assert len(commits) == 1
+        # A call alone runs outside any transaction, as in any thread.
+        assert (
+            thread.submit_alone(lambda: connections["default"].in_atomic_block).result(10) is False
+        )
+        assert thread.submit(lambda: connections["default"].in_atomic_block).result(10) is False
+    finally:
+        thread.submit_alone(connections.close_all).result(10)
+        thread.shutdown()
