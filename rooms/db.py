@@ -158,7 +158,7 @@ class GroupCommitThread(Executor):
 
         try:
             _keeping_connection(run_all)
-        except Exception as error:  # the transaction could not commit: nothing of it was kept
+        except BaseException as error:  # no commit: nothing of the group was kept
             outcomes = [(False, error if ok else value) for ok, value in outcomes]
             outcomes += [(False, error)] * (len(group) - len(outcomes))
         for (future, _), (ok, value) in zip(group, outcomes, strict=True):
