@@ -15,6 +15,7 @@ wait on the database side by side while one room's calls stay in order.
 from __future__ import annotations
 
 import functools
+import logging
 import queue
 import threading
 import time
@@ -25,7 +26,9 @@ from typing import Any, NamedTuple, ParamSpec, TypeVar
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import close_old_connections, connections, transaction
+from django.db import DatabaseError, close_old_connections, connections, transaction
+
+log = logging.getLogger(__name__)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -83,10 +86,20 @@ class GroupCommitThread(Executor):
     before it is committed. A failed commit fails every call of the group. A call alone runs as
     it would in any thread."""
 
+    #: Per thread: whether the calls it runs now share a transaction not yet committed.
+    _grouping = threading.local()
+
+    @classmethod
+    def grouping(cls) -> bool:
+        """Whether this thread is running a group: what it reads may be the group's own
+        writes, not yet committed (a cache must wait for the commit to take them)."""
+        return getattr(cls._grouping, "on", False)
+
     def __init__(self, name: str, limit: int = GROUP_LIMIT) -> None:
         self._calls: queue.SimpleQueue[_Call | None] = queue.SimpleQueue()
         self._limit = limit
         self._stopped = False
+        self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._serve, name=name, daemon=True)
         self._thread.start()
 
@@ -99,15 +112,18 @@ class GroupCommitThread(Executor):
         return self._submit(fn, alone=True)
 
     def _submit(self, fn: Callable[[], R], alone: bool) -> Future[R]:
-        if self._stopped:
-            raise RuntimeError("cannot schedule new futures after shutdown")
         future: Future[R] = Future()
-        self._calls.put(_Call(future, fn, alone))
+        with self._lock:
+            if self._stopped:
+                raise RuntimeError("cannot schedule new futures after shutdown")
+            self._calls.put(_Call(future, fn, alone))
         return future
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        self._stopped = True
-        self._calls.put(None)
+        with self._lock:
+            if not self._stopped:
+                self._stopped = True
+                self._calls.put(None)
         if wait:
             self._thread.join()
 
@@ -121,18 +137,32 @@ class GroupCommitThread(Executor):
                     more = self._calls.get_nowait()
                 except queue.Empty:
                     break
-                if more is None or more.alone:
+                if more is None:
+                    self._calls.put(None)  # stop once this group is done
+                    break
+                if more.alone:
                     held = more
-                    if more is None:
-                        self._calls.put(None)  # stop once this group is done
-                        held = None
                     break
                 group.append(more)
             running = [(c.future, c.fn) for c in group if c.future.set_running_or_notify_cancel()]
-            if len(running) == 1:
-                self._alone(*running[0])
-            elif running:
-                self._together(running)
+            try:
+                if len(running) == 1:
+                    self._alone(*running[0])
+                elif running:
+                    self._together(running)
+            except BaseException as error:  # a bug here must not leave callers waiting forever
+                log.exception("a group of database calls failed")
+                for future, _ in running:
+                    if not future.done():
+                        future.set_exception(error)
+        with self._lock:  # stopped: whatever was queued after the stop is failed, not lost
+            while True:
+                try:
+                    left = self._calls.get_nowait()
+                except queue.Empty:
+                    break
+                if left is not None and left.future.set_running_or_notify_cancel():
+                    left.future.set_exception(RuntimeError("the database thread has stopped"))
 
     @staticmethod
     def _alone(future: Future[Any], fn: Callable[[], Any]) -> None:
@@ -146,26 +176,48 @@ class GroupCommitThread(Executor):
     @staticmethod
     def _together(group: list[tuple[Future[Any], Callable[[], Any]]]) -> None:
         outcomes: list[tuple[bool, Any]] = []
+        committed: list[bool] = []
 
         def run_all() -> None:
             with transaction.atomic():
+                # Registered first, so it runs first after the commit: whatever a later commit
+                # callback does, the group is known to be stored.
+                transaction.on_commit(lambda: committed.append(True))
                 for _, fn in group:
                     try:
                         with transaction.atomic():
-                            outcomes.append((True, fn()))
+                            result = fn()
                     except Exception as error:
                         outcomes.append((False, error))
+                    else:
+                        outcomes.append((True, result))
+                    if transaction.get_rollback():  # SQLite rolled the whole transaction back
+                        raise GroupRolledBack("the group's transaction was rolled back")
 
+        failure: BaseException | None = None
+        GroupCommitThread._grouping.on = True
         try:
             _keeping_connection(run_all)
-        except BaseException as error:  # no commit: nothing of the group was kept
-            outcomes = [(False, error if ok else value) for ok, value in outcomes]
-            outcomes += [(False, error)] * (len(group) - len(outcomes))
+        except BaseException as error:
+            failure = error
+        finally:
+            GroupCommitThread._grouping.on = False
+        if not committed:  # nothing of the group was kept: no call may say it was
+            failure = failure or GroupRolledBack("the group's transaction did not commit")
+            outcomes = [(False, failure if ok else value) for ok, value in outcomes]
+            outcomes += [(False, failure)] * (len(group) - len(outcomes))
+        elif failure is not None:  # committed, but a commit callback failed after it
+            log.error("a commit callback failed after a group commit", exc_info=failure)
         for (future, _), (ok, value) in zip(group, outcomes, strict=True):
             if ok:
                 future.set_result(value)
             else:
                 future.set_exception(value)
+
+
+class GroupRolledBack(DatabaseError):
+    """A group of calls was not committed (SQLite rolled its transaction back, or the commit
+    failed): every call of it fails, none of its writes was kept."""
 
 
 class DatabaseThreads:

@@ -34,6 +34,7 @@ from game.errors import RuleError
 from game.state import Command, Event, GameState, Phase
 from game.views import public_view, seat_part
 
+from .db import GroupCommitThread
 from .errors import RoomError
 from .lobby import lobby_entry, room_summary
 from .metrics import server_metrics
@@ -214,7 +215,12 @@ class RoomRepository:
             state, last = replay(room_id, upto=version, state=hit.state, after=hit.version)
         else:
             state, last = replay(room_id, upto=version)
-        self.states.put(room_id, last, state)
+        if GroupCommitThread.grouping():
+            # What this call reads may be an earlier call's of its group, not yet committed
+            # (rooms.db, group commit): the cache takes it once it is.
+            transaction.on_commit(lambda: self.states.put(room_id, last, state))
+        else:
+            self.states.put(room_id, last, state)
         return state, last
 
     def fold(self, room_id: str, version: int, events: list[dict[str, Any]]) -> GameState | None:

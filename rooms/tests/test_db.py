@@ -154,3 +154,32 @@ def test_calls_that_wait_together_commit_together_and_hear_of_it_after():
     finally:
         thread.submit_alone(connections.close_all).result(10)
         thread.shutdown()
+
+
+def _roll_back_behind_django() -> str:
+    """Write, then have SQLite roll the whole transaction back under Django's savepoints (as
+    it does itself on an I/O error or a full disk): the savepoint's release then fails."""
+    Room.objects.create(id="G8")
+    connections["default"].connection.rollback()
+    return "G8"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_group_that_is_not_committed_fails_every_call_and_the_thread_goes_on():
+    thread = GroupCommitThread("test-group", limit=8)
+    try:
+        started, gate = threading.Event(), threading.Event()
+        first = thread.submit(lambda: started.set() or gate.wait(10))
+        started.wait(10)
+        calls = [thread.submit(_create, "G7"), thread.submit(_roll_back_behind_django)]
+        calls.append(thread.submit(_create, "G9"))
+        gate.set()
+        first.result(10)
+        for call in calls:
+            with pytest.raises(DatabaseError):
+                call.result(10)
+        assert not Room.objects.filter(id__in=["G7", "G8", "G9"]).exists()
+        assert thread.submit(_create, "G6").result(10) == "G6"  # the thread goes on
+    finally:
+        thread.submit_alone(connections.close_all).result(10)
+        thread.shutdown()

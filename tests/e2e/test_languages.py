@@ -100,7 +100,8 @@ def test_the_switcher_turns_a_game_into_chinese_and_back(open_context, screensho
         page.get_by_label(page_tr(page, "Language")).select_option("en")
     expect(html).to_have_attribute("lang", "en")
     expect_live(page)
-    assert page.locator("#log li").count() >= story
+    # The story comes with the socket's first update, a moment after it is live.
+    page.wait_for_function("n => document.querySelectorAll('#log li').length >= n", arg=story)
     expect(page.locator("#log li", has_text="Mei sat down in seat 1.")).to_have_count(1)
     # (The game waits for a declaration or a play; a redeal window may close before a click.)
     state = table.play_until(lambda state: state in ("declare", "play"), GAME_SECONDS)
