@@ -32,26 +32,11 @@ def event_append(
     fail instead of both succeeding.
     """
     at = at or timezone.now()
+    numbered = enumerate(zip(events, phases, strict=True), start=after_seq + 1)
     rows = [
-        Event(
-            room_id=room_id,
-            seq=after_seq + i,
-            type=event.type,
-            phase=phase,
-            payload=event.payload,
-            schema=EVENT_SCHEMAS.current(event.type),
-            actor=event.actor,
-            created_at=at,
-        )
-        for i, (event, phase) in enumerate(zip(events, phases, strict=True), start=1)
+        (room_id, seq, e.type, phase, e.payload, EVENT_SCHEMAS.current(e.type), e.actor, at)
+        for seq, (e, phase) in numbered
     ]
     # One statement, as bulk_create, without its query compiler (the hot path of every room).
-    ids = {seq: id_ for id_, seq in _INSERT.execute([_values(row) for row in rows])}
-    for row in rows:
-        row.id = ids[row.seq]
-        row._state.adding = False
-    return rows
-
-
-def _values(row: Event) -> tuple:
-    return tuple(getattr(row, name) for name in APPENDED)
+    ids = {seq: id_ for id_, seq in _INSERT.execute(rows)}
+    return [Event(id=ids[row[1]], **dict(zip(APPENDED, row, strict=True))) for row in rows]

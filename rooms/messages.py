@@ -154,9 +154,10 @@ PLAYER_NAMED = _("%(name)s (seat %(seat)s)")
 PLAYER_SEAT = _("seat %(seat)s")
 NOBODY = _("nobody")
 
-#: Params that are a client's own values: shown as written, cut at this many characters.
+#: Params that are a client's own values: shown as written (``client_value``).
 QUOTED = frozenset(("command", "type", "field", "name", "room"))
-QUOTED_MAX = 64
+#: A client's own value is cut at this many characters, in a message and in an error's params.
+CLIENT_VALUE_MAX = 64
 
 
 def error_message(code: str, params: Mapping[str, Any], language: str | None = None) -> str:
@@ -186,7 +187,7 @@ def _shown(params: Mapping[str, Any]) -> dict[str, Any]:
     shown: dict[str, Any] = {}
     for key, value in params.items():
         if key in QUOTED:
-            shown[key] = _quoted(value)
+            shown[key] = client_value(value)
         elif key == "seat":
             shown[key] = "" if value is None else value + 1
         elif key == "action":
@@ -219,14 +220,16 @@ def _player(seat: int | None, name: str | None) -> str:
 
 def _pieces(kinds: list[Any]) -> str:
     """Pieces as their tokens show them (``炮×2, 將``); what is no piece kind, as written."""
-    counted = Counter(_quoted(kind) if kind not in GLYPHS else GLYPHS[kind] for kind in kinds)
+    counted = Counter(client_value(kind) if kind not in GLYPHS else GLYPHS[kind] for kind in kinds)
     return ", ".join(f"{shown}×{n}" if n > 1 else shown for shown, n in counted.items())
 
 
-def _quoted(value: Any) -> str:
+def client_value(value: Any) -> str:
+    """A client's own value as an error gives it back: text as written (unprintable characters
+    escaped), any other JSON value as JSON, cut at ``CLIENT_VALUE_MAX`` characters."""
     text = value if isinstance(value, str) else json.dumps(value)
     text = text.encode("unicode_escape").decode("ascii") if not text.isprintable() else text
-    return text if len(text) <= QUOTED_MAX else text[: QUOTED_MAX - 1] + "…"
+    return text if len(text) <= CLIENT_VALUE_MAX else text[: CLIENT_VALUE_MAX - 1] + "…"
 
 
 def scope_language(scope: Mapping[str, Any]) -> str:

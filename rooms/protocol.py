@@ -6,17 +6,15 @@ frame is answered with an ``error`` and never reaches a room.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from . import json_input
 from .json_input import MAX_DEPTH, MAX_SAFE_INTEGER
+from .messages import client_value
 
 MAX_FRAME_BYTES = 16 * 1024
 MAX_REQUEST_ID = 64
-#: An error gives back at most this many characters of a client's own value.
-MAX_ECHO = 64
 #: ``?version=`` on the socket URL: at most this many digits.
 MAX_VERSION_DIGITS = 15
 
@@ -75,15 +73,6 @@ def _readable_id(request_id: Any) -> bool:
     return isinstance(request_id, str) and len(request_id) <= MAX_REQUEST_ID
 
 
-def _echo(value: Any) -> str | None:
-    """A client's own value as an error's params give it back: a short string as it is, any
-    other value as JSON, cut at ``MAX_ECHO`` characters (a frame may be 16 KiB)."""
-    if value is None or (isinstance(value, str) and len(value) <= MAX_ECHO):
-        return value
-    text = value if isinstance(value, str) else json.dumps(value)
-    return text if len(text) <= MAX_ECHO else text[: MAX_ECHO - 1] + "…"
-
-
 def parse_action(text: str | None) -> Action:
     """Validate one text frame; raises ``ProtocolError`` naming what is wrong, with the frame's
     ``request_id`` whenever it had a readable one."""
@@ -102,7 +91,12 @@ def parse_action(text: str | None) -> Action:
         raise ProtocolError("wrong_type", reason="request_id", max=MAX_REQUEST_ID)
     action = frame.get("type")
     if not isinstance(action, str) or action not in ACTIONS:
-        raise ProtocolError("unknown_action", request_id, type=_echo(action), choices=list(ACTIONS))
+        raise ProtocolError(
+            "unknown_action",
+            request_id,
+            type=None if action is None else client_value(action),
+            choices=list(ACTIONS),
+        )
     fields = ACTIONS[action]
     args: dict[str, Any] = {}
     for name, value in frame.items():
@@ -110,7 +104,9 @@ def parse_action(text: str | None) -> Action:
             continue
         spec = fields.get(name)
         if spec is None:
-            raise ProtocolError("unexpected_field", request_id, type=action, field=_echo(name))
+            raise ProtocolError(
+                "unexpected_field", request_id, type=action, field=client_value(name)
+            )
         if not _is(value, spec.kind) or (
             spec.items is not None and not all(_is(item, spec.items) for item in value)
         ):
