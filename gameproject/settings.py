@@ -191,7 +191,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "gameproject.context_processors.languages",
+                "django.template.context_processors.i18n",  # LANGUAGES as written, LANGUAGE_CODE
             ],
         },
     },

@@ -1,9 +1,6 @@
 """Top-level URL configuration."""
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
 from django.middleware.http import ConditionalGetMiddleware
 from django.templatetags.static import static
 from django.urls import include, path
@@ -27,20 +24,16 @@ javascript_catalog = decorator_from_middleware(ConditionalGetMiddleware)(
 )
 
 
-class EnglishCatalog(JavaScriptCatalog):
-    """The scripts' words in English (the source language: an empty catalog, the functions)."""
-
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        with translation.override("en"):
-            return super().get(request, *args, **kwargs)
-
-
 urlpatterns = [
     path("", views.lobby, name="lobby"),
     path("rules/", views.rules, name="rules"),
     path("jsi18n/", javascript_catalog, name="javascript-catalog"),
     # The staff pages' scripts, in English whatever the visitor's language.
-    path("jsi18n/en/", EnglishCatalog.as_view(), name="javascript-catalog-en"),
+    path(
+        "jsi18n/en/",
+        translation.override("en")(JavaScriptCatalog.as_view()),
+        name="javascript-catalog-en",
+    ),
     # set_language: POST language= (and next=) sets the language cookie; the switcher's form.
     path("i18n/", include("django.conf.urls.i18n")),
     path("rooms/<str:room_id>/", views.table, name="table"),

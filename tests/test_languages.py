@@ -170,12 +170,11 @@ def test_the_script_catalog_follows_the_language_and_is_not_kept_across_a_change
     assert re.search(r"[\u0e00-\u0e7f]|\\u0e[0-7][0-9a-f]", thai.content.decode()), "no Thai"
 
 
-@pytest.mark.django_db
 def test_the_staff_replay_stays_english_with_english_scripts(admin_client):
     """A staff page: its template, its scripts' catalog and no language switcher, in English
     whatever the visitor's language."""
     room_id = room_create_sync("Mei", bots=3).room_id
-    admin_client.cookies["django_language"] = "th"
+    admin_client.cookies[COOKIE] = "th"
     page = admin_client.get(f"/rooms/{room_id}/replay/").content.decode()
     assert '<html lang="en">' in page and "Replay of room" in page
     assert 'src="/jsi18n/en/"' in page and 'id="language-form"' not in page

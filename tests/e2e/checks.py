@@ -70,8 +70,8 @@ SEAT_SENTENCES = sorted(
 #: Every text a person can read or hear on the page: its visible text (screen-reader-only text
 #: included), the title, and the titles, labels and placeholders of shown elements; each with
 #: the id of the closest element that has one. Text marked as another language than the page's
-#: (``lang``: the switcher's language names) is left out; so are the texts of ``skip``.
-TEXTS_JS = """(skip) => {
+#: (``lang``: the switcher's language names) is left out.
+TEXTS_JS = """() => {
   const page = document.documentElement.lang;
   const foreign = (node) => { const l = node.closest("[lang]"); return l && l.lang !== page; };
   const shown = (node) => {
@@ -84,12 +84,12 @@ TEXTS_JS = """(skip) => {
   for (let text = walker.nextNode(); text; text = walker.nextNode()) {
     const node = text.parentElement;
     if (!node || !text.data.trim() || node.closest("script, style, template")) continue;
-    if (foreign(node) || !shown(node) || (skip && node.closest(skip))) continue;
+    if (foreign(node) || !shown(node)) continue;
     out.push([text.data, where(node)]);
   }
   const names = ["title", "aria-label", "placeholder", "alt"];
   for (const node of document.body.querySelectorAll(names.map((n) => `[${n}]`).join(","))) {
-    if (foreign(node) || !shown(node) || (skip && node.closest(skip))) continue;
+    if (foreign(node) || !shown(node)) continue;
     for (const name of names) {
       if (node.getAttribute(name)) out.push([node.getAttribute(name), where(node)]);
     }
@@ -119,10 +119,10 @@ SEAT_NUMBERS_JS = """([sentences, texts]) => {
 }"""
 
 
-def page_texts(page: Page, skip: str = "") -> list[tuple[str, str]]:
+def page_texts(page: Page) -> list[tuple[str, str]]:
     """What a person can read or hear on the page: (text, the id of its closest element with
     one); see TEXTS_JS."""
-    return [tuple(pair) for pair in page.evaluate(TEXTS_JS, skip or None)]
+    return [tuple(pair) for pair in page.evaluate(TEXTS_JS)]
 
 
 def zero_based_seats(page: Page) -> list[str]:
@@ -142,18 +142,18 @@ LATIN_WORD = re.compile(f"[{LATIN}][{LATIN}]+(?:['’-][{LATIN}]+)*")
 ANY_LANGUAGE = {"Liap", "Tui"}
 
 
-def english_words(page: Page, names: set[str] = frozenset(), skip: str = "") -> list[str]:
+def english_words(page: Page, names: set[str] = frozenset()) -> list[str]:
     """The Latin-script words a person can read or hear on a page in another script (Thai,
     Chinese): a sentence left untranslated. Players' names (those of ``names``, the seat cards'
     and the lobby's), room codes and the game's name may be Latin; text marked with another
-    ``lang`` (the switcher's "English") is left out, and so are the texts of ``skip``."""
+    ``lang`` (the switcher's "English") is left out."""
     allowed = set(ANY_LANGUAGE)
     allowed |= set(page.locator(".seat-name, .mini-seat").all_inner_texts())
     allowed |= set(page.locator("#room-id, .room-code").all_inner_texts())
     for name in set(names) | set(allowed):
         allowed |= set(LATIN_WORD.findall(name))
     words = []
-    for text, where in page_texts(page, skip):
+    for text, where in page_texts(page):
         if re.fullmatch(r"\s*[A-Z2-9]{6}\s*", text):  # a room code (or an example of one)
             continue
         for word in LATIN_WORD.findall(text):

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from playwright.sync_api import BrowserContext, Page, expect
 from playwright.sync_api import Error as PlaywrightError
 
+from .checks import tr
+
 #: What the page asks of its person now: "over" (the game-over panel), "redeal", "declare",
 #: "play", "held" (the test's hold on updates, see HOLD_SCRIPT) or "" (nothing).
 STATE_JS = """() => {
@@ -259,7 +261,7 @@ def take_room(context: BrowserContext, **body) -> dict:
 
 def expect_live(page: Page) -> None:
     """The table's socket is open ("● live" in the page's language)."""
-    live = page.evaluate("() => gettext('live')")
+    live = tr(page, "live")
     expect(page.locator("#conn")).to_have_text(f"● {live}")
 
 

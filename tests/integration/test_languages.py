@@ -15,7 +15,7 @@ import pytest
 
 from tests.liveserver import Server, Servers
 
-from .hostile import ws_connect
+from .hostile import CALM_SEED, answer, ws_connect
 
 #: How each language is asked for, and the script its words are written in.
 LANGUAGES = {
@@ -46,7 +46,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 def create_room(server: Server, headers: dict[str, str]) -> dict[str, Any]:
     status, created = server.post(
-        "/api/rooms/", {"player_name": "Mei", "bots": 3, "seed": 7}, headers=headers
+        "/api/rooms/", {"player_name": "Mei", "bots": 3, "seed": CALM_SEED}, headers=headers
     )
     assert status == 201, created
     return created
@@ -62,15 +62,11 @@ async def refused_declaration(server: Server, created: dict[str, Any], headers: 
                 message = json.loads(await ws.recv())
                 assert message["type"] != "error", message
                 view = message.get("view")
-                if view is None or created["seat"] not in view["to_act"]:
-                    continue
-                if view["phase"] == "preparation":  # a weak hand: keep it
-                    await ws.send(json.dumps({"type": "redeal", "accept": False}))
-                elif view["phase"] == "declaration":
-                    break
+                if view and view["phase"] == "declaration" and created["seat"] in view["to_act"]:
+                    break  # (the seed deals no weak hand: no redeal to answer first)
             await ws.send(json.dumps({"type": "declare", "value": 9, "request_id": "nine"}))
-            while (message := json.loads(await ws.recv()))["type"] != "error":
-                pass
+            message = await answer(ws)
+    assert message["type"] == "error", message
     return message
 
 
