@@ -79,13 +79,16 @@ def instant_rooms(settings):
     # Each test has an event loop of its own; channels keeps one layer per process, and the
     # Redis layer's locks and pools belong to the loop that made them: a fresh layer per test.
     channel_layers.backends.clear()
+    from rooms.catchup import socket_versions
     from rooms.live import live_sockets
 
     services.cache_clear()
     live_sockets.clear()
+    socket_versions.clear()
     yield
     services.cache_clear()
     live_sockets.clear()
+    socket_versions.clear()
     channel_layers.backends.clear()
     # The room service's database thread keeps its connection between calls; nothing may hold
     # one when pytest-django flushes or drops the test database.

@@ -39,6 +39,9 @@ LIAPTUI_PRESENCE_HEARTBEAT  float > 0: every this many seconds a process marks t
 LIAPTUI_PRESENCE_TTL  float: a socket not marked alive for this long is gone (its process died
                       or it was left behind), and its seat is away. At least twice the heartbeat.
                       Default 6.
+LIAPTUI_CATCH_UP_INTERVAL  float > 0: every this many seconds a process looks for its sockets
+                      that missed a broadcast (its writer died after committing); a socket still
+                      behind after a whole interval is sent what it missed. Default 2.
 LIAPTUI_ROOM_CACHE    int >= 1: rooms each process keeps cached (least recently used go). 5000.
 LIAPTUI_IDLE_SECONDS  float >= 0: how long a connected human may take before a bot moves for
                       them once (scaled by LIAPTUI_TIME_SCALE like every delay); 0 = wait
@@ -377,6 +380,13 @@ if LIAPTUI_PRESENCE_HEARTBEAT <= 0 or LIAPTUI_PRESENCE_TTL < 2 * LIAPTUI_PRESENC
     raise ImproperlyConfigured(
         "LIAPTUI_PRESENCE_HEARTBEAT must be > 0 and LIAPTUI_PRESENCE_TTL at least twice it, got "
         f"{LIAPTUI_PRESENCE_HEARTBEAT} and {LIAPTUI_PRESENCE_TTL}"
+    )
+# Every this many seconds each process looks for its sockets that missed a broadcast (a writer
+# died between its commit and its broadcast): one still behind after a whole interval catches up.
+LIAPTUI_CATCH_UP_INTERVAL = env_float("LIAPTUI_CATCH_UP_INTERVAL", 2.0)
+if LIAPTUI_CATCH_UP_INTERVAL <= 0:
+    raise ImproperlyConfigured(
+        f"LIAPTUI_CATCH_UP_INTERVAL must be > 0, got {LIAPTUI_CATCH_UP_INTERVAL}"
     )
 # Per-connection WebSocket rate limit: messages per second, and the burst allowed.
 LIAPTUI_WS_RATE = env_float("LIAPTUI_WS_RATE", 10.0)

@@ -94,8 +94,8 @@ class Broadcaster:
         if loop is None or loop.is_closed() or not loop.is_running():
             # No server loop in this process (a management command, a synchronous test): no
             # socket of this process can hear it, and blocking a database thread on a loop
-            # that is gone would hang it. Other processes' sockets catch up at their next
-            # update (their clients also resync on reconnect); the sweepers fire the deadline.
+            # that is gone would hang it. The servers' sweepers catch their sockets up
+            # (``rooms.catchup``) and fire the deadline.
             log.debug(
                 "no event loop to broadcast version %s of room %s", written.version, written.room_id
             )
@@ -130,7 +130,7 @@ class Broadcaster:
             await self._send(written)
         except Exception:
             # The write is committed: a failed broadcast must not turn it into an error.
-            # Clients catch up at their next update (or resync); the deadline is scheduled.
+            # The sweepers catch the sockets up (``rooms.catchup``); the deadline is scheduled.
             log.exception(
                 "broadcasting version %s of room %s failed", written.version, written.room_id
             )

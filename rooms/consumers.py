@@ -18,6 +18,7 @@ from game.state import Event
 from game.views import public_event
 
 from . import services
+from .catchup import socket_versions
 from .db import db_async
 from .errors import RoomError
 from .lobby import LOBBY_GROUP, SeenVersions, client_message, lobby_list
@@ -225,9 +226,10 @@ class RoomConsumer(GuardedConsumer):
         finally:
             # Even when the seat was freed meanwhile (``room_removed``): the socket's presence
             # row and its place among this process's live sockets go with it.
-            await services.socket_closed(
-                getattr(self, "room_id", None), self.presence_seat, self.channel_name
-            )
+            room_id = getattr(self, "room_id", None)
+            if room_id is not None:
+                socket_versions.gone(room_id, self.channel_name)
+            await services.socket_closed(room_id, self.presence_seat, self.channel_name)
 
     # ----------------------------------------------------------------- client → server
 
@@ -299,6 +301,7 @@ class RoomConsumer(GuardedConsumer):
         if update["version"] > self.version or force:
             self.version = update["version"]
             await self.send_json(update)
+            socket_versions.sent(self.room_id, self.channel_name, self.version)
 
     async def _update(self, since: int | None, broadcast: dict[str, Any] | None) -> dict[str, Any]:
         """The update after ``since``: from a broadcast that follows it, folded onto the

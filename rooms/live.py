@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from .every import Every
+
 
 class LiveSocket(NamedTuple):
     room_id: str
@@ -22,7 +24,7 @@ class LiveSockets:
 
     def __init__(self) -> None:
         self._sockets: dict[str, LiveSocket] = {}
-        self.last_beat: float | None = None
+        self.beat = Every()  # the heartbeat
 
     def add(self, channel_name: str, room_id: str, seat: int) -> None:
         self._sockets[channel_name] = LiveSocket(room_id, seat)
@@ -36,17 +38,10 @@ class LiveSockets:
     def clear(self) -> None:
         """Forget every socket (tests do, between tests)."""
         self._sockets.clear()
-        self.last_beat = None
+        self.beat.reset()
 
     def snapshot(self) -> dict[str, LiveSocket]:
         return dict(self._sockets)
-
-    def beat_due(self, now: float, interval: float) -> bool:
-        """Whether a heartbeat is due at ``now`` (monotonic seconds); if so, it counts as done."""
-        if self.last_beat is not None and now - self.last_beat < interval:
-            return False
-        self.last_beat = now
-        return True
 
 
 #: This process's sockets.

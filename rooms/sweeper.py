@@ -6,6 +6,8 @@ seconds (docs/architecture.md). Safe to run in every process at once.
 - fire the deadlines that are due and that no timer of this process holds (a room another
   process, or a process that died, scheduled). On PostgreSQL each is claimed with
   ``SELECT … FOR UPDATE SKIP LOCKED``: a room another process is writing is left to it;
+- send the sockets of this process that missed a broadcast what they missed (every
+  ``LIAPTUI_CATCH_UP_INTERVAL`` s, ``rooms.catchup``);
 - close rooms nobody is in (checked every ``ABANDON_CHECK`` s);
 - on SQLite, copy the write-ahead log back into the database (``rooms.checkpoints``).
 """
@@ -17,6 +19,7 @@ import logging
 import time
 from datetime import datetime, timedelta
 
+from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
@@ -24,8 +27,10 @@ from django.utils import timezone
 
 from . import services
 from .broadcast import single_process
+from .catchup import socket_versions
 from .checkpoints import Checkpointer
 from .db import db_async
+from .every import Every
 from .live import live_sockets
 from .models import Presence, Room, RoomStatus, presence_rows_locked
 
@@ -35,6 +40,8 @@ log = logging.getLogger(__name__)
 DUE_BATCH = 200
 #: Seconds between two looks for abandoned rooms (they wait 10 minutes: no hurry).
 ABANDON_CHECK = 10.0
+#: Rooms per query when reading the versions of the rooms this process's sockets watch.
+VERSIONS_BATCH = 500
 
 
 def due_rooms_sync() -> list[tuple[str, int]]:
@@ -72,6 +79,32 @@ def presence_touch_sync(channel_names: list[str]) -> list[str]:
     return [name for name in channel_names if name not in have]
 
 
+def room_versions_sync(room_ids: list[str]) -> list[tuple[str, int]]:
+    """The versions of these rooms in the database (in batches: SQLite caps parameters)."""
+    versions: list[tuple[str, int]] = []
+    for start in range(0, len(room_ids), VERSIONS_BATCH):
+        batch = room_ids[start : start + VERSIONS_BATCH]
+        versions += Room.objects.filter(pk__in=batch).values_list("id", "version")
+    return versions
+
+
+async def catch_up() -> None:
+    """Send each socket of this process that is still behind a version committed at the
+    previous look an update with no events: it reads what it missed from the log."""
+    rooms = socket_versions.rooms()
+    committed = await db_async(room_versions_sync)(rooms) if rooms else []
+    layer = get_channel_layer()
+    for late in socket_versions.behind(committed):
+        log.warning(
+            "socket %s of room %s missed a broadcast: catching it up to version %s",
+            late.channel_name,
+            late.room_id,
+            late.version,
+        )
+        message = {"type": "room.update", "version": late.version, "events": [], "deadline": None}
+        await layer.send(late.channel_name, message)
+
+
 def abandon_limit() -> datetime:
     return timezone.now() - timedelta(seconds=settings.LIAPTUI_ABANDON_AFTER)
 
@@ -98,7 +131,7 @@ class Sweeper:
 
     def __init__(self) -> None:
         self.task: asyncio.Task[None] | None = None
-        self.last_abandon_check: float | None = None
+        self.abandon_check = Every()
         self.checkpointer = Checkpointer()
 
     async def sweep_once(self, *, full: bool = False) -> None:
@@ -107,20 +140,19 @@ class Sweeper:
             await self.checkpointer.run_if_due(time.monotonic())
         except Exception:
             log.exception("SQLite checkpoint failed")
-        if live_sockets.beat_due(time.monotonic(), settings.LIAPTUI_PRESENCE_HEARTBEAT):
+        if live_sockets.beat.due(time.monotonic(), settings.LIAPTUI_PRESENCE_HEARTBEAT):
             await presence_beat()
         for room_id, seat, channel in await db_async(stale_presences_sync)():
             if live_sockets.holds(channel):  # ours, and open: this process was slow, not dead
                 await services.presence_mark_again(channel, room_id, seat)
             else:
                 await services.room_disconnect(room_id, seat, channel)
+        if socket_versions.look.due(time.monotonic(), settings.LIAPTUI_CATCH_UP_INTERVAL):
+            await catch_up()
         for room_id, version in await db_async(due_rooms_sync)():
             if not services.clock.holds(room_id, version):  # this process's timer fires it
                 await services.room_fire(room_id, skip_locked=True)
-        now = time.monotonic()
-        last = self.last_abandon_check
-        if full or last is None or now - last >= ABANDON_CHECK:
-            self.last_abandon_check = now
+        if self.abandon_check.due(time.monotonic(), ABANDON_CHECK) or full:
             for room_id, reason in await db_async(abandoned_rooms_sync)():
                 await services.room_close(room_id, reason, abandon_limit())
 

@@ -260,7 +260,7 @@ async def test_a_row_no_socket_holds_expires_and_its_seat_goes_away(ws, settings
     assert await _connected(created.room_id) == [True, True, False, False]
 
     await database_sync_to_async(_age_every_presence)(settings.LIAPTUI_PRESENCE_TTL + 1)
-    live_sockets.last_beat = None  # a heartbeat is due
+    live_sockets.beat.reset()  # a heartbeat is due
     await sweep_once()
 
     assert await _connected(created.room_id) == [True, False, False, False]
@@ -286,7 +286,7 @@ async def test_a_live_socket_whose_row_expired_is_recorded_again(ws, settings):
     )
     assert await _connected(created.room_id) == [False, True, False, False]
 
-    live_sockets.last_beat = None
+    live_sockets.beat.reset()
     await sweep_once()
 
     assert await _connected(created.room_id) == [True, True, False, False]
@@ -313,7 +313,7 @@ async def test_a_freed_seats_socket_leaves_no_trace(ws, settings):
     assert cat.seat == 1
 
     await database_sync_to_async(_age_every_presence)(settings.LIAPTUI_PRESENCE_TTL + 1)
-    live_sockets.last_beat = None
+    live_sockets.beat.reset()
     await sweep_once()
     assert await _connected(created.room_id) == [True, False, False, False]
 
@@ -327,7 +327,7 @@ async def test_a_slow_process_does_not_drop_its_own_live_sockets(ws, settings):
     await ws.seat(created)
     channel = await _channel(created.room_id, 0)
     await database_sync_to_async(_age_every_presence)(settings.LIAPTUI_PRESENCE_TTL + 1)
-    live_sockets.last_beat = time.monotonic()  # no heartbeat due: only the stale check
+    live_sockets.beat.last = time.monotonic()  # no heartbeat due: only the stale check
     await sweep_once()
     assert await _connected(created.room_id) == [True, False, False, False]
     assert live_sockets.holds(channel)
