@@ -2,8 +2,8 @@
 every action is still answered fast.
 
     .venv/bin/python -m bench.scale [--rooms 50,100,200,400] [--setups embedded,services,services-2]
-                                    [--duration 120] [--warmup 15] [--clients 2] [--profile]
-                                    [--no-write]
+                                    [--duration 120] [--stagger S] [--warmup S] [--clients 2]
+                                    [--profile [--profile-raw DIR]] [--no-write]
 
 Each room has one scripted human (a WebSocket client that thinks 0.5–1.5 s, uniformly at random
 from a generator seeded by ``--seed`` and the room's slot, before each of its actions, and acts
@@ -13,9 +13,11 @@ whose game ends is replaced by a new room at once, so the number of rooms stays 
 
 For each setup and room count, fresh servers (DEBUG off, as deployed; seeds allowed and no
 WebSocket rate limit, as in every benchmark) on a fresh database are started; the rooms start
-staggered over ``--stagger`` seconds, the first ``--warmup`` seconds are not measured, and the
-figures are those of the steady window from then until ``--duration`` seconds after the first
-room started:
+staggered over ``--stagger`` seconds (by default 40 a second, over 5 s at least), the first
+``--warmup`` seconds (by default the stagger + 10 s) are not measured, and the figures are those
+of the steady window from then until ``--duration`` seconds after the first room started. A row
+whose rooms were still being created inside the window is marked (⚠): it measured the start-up.
+The figures:
 
 - answer time: from sending an action to its ``ack`` or ``error`` (as ``bench.load``), for the
   actions sent inside the window (actions still unanswered at its end, sent more than
@@ -44,6 +46,7 @@ import math
 import multiprocessing
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -62,6 +65,9 @@ from tests.integration.players import Player, connect_ws
 from tests.liveserver import Endpoint, Server
 
 NAME = "scale"
+#: Rooms started a second, by default, and the shortest stagger.
+STAGGER_RATE = 40.0
+MIN_STAGGER = 5.0
 THINK_SECONDS = (0.5, 1.5)
 TARGET_P99_MS = 100.0
 #: How many times in a row a slot tries its room (a socket refused, timed out or closed).
@@ -143,6 +149,7 @@ class Tally:
     rooms: int = 0
     games: int = 0
     failures: Counter[str] = field(default_factory=Counter)
+    up: float = 0.0  # when the last slot's first room was created (monotonic)
 
     def add(self, other: Tally) -> None:
         self.waits += other.waits
@@ -152,6 +159,7 @@ class Tally:
         self.rooms += other.rooms
         self.games += other.games
         self.failures.update(other.failures)
+        self.up = max(self.up, other.up)
 
 
 class Address(Endpoint):
@@ -262,6 +270,8 @@ async def run_slot(plan: Plan, slot: int, tally: Tally) -> None:
                 seed = plan.seed * 1_000_003 + slot * 1009 + generation
                 created = await _create_room(server, name, seed)
                 tally.rooms += 1
+                if generation == 0:
+                    tally.up = max(tally.up, time.monotonic())
                 human = Human(
                     name, created["room_id"], created["seat"], created["token"],
                     thinker=thinker, window=plan.window, tally=tally,
@@ -373,7 +383,8 @@ class Profiler:
     """py-spy sampling process ``pid`` at 100 Hz for ``seconds``, without stopping it (the
     answer times of a profiled run are still a little longer), into a file of its own."""
 
-    def __init__(self, pid: int, seconds: int) -> None:
+    def __init__(self, pid: int, seconds: int, keep: Path | None = None) -> None:
+        self._keep = keep
         self._dir = tempfile.TemporaryDirectory()
         self._out = Path(self._dir.name) / "profile.txt"
         command = [py_spy(), "record", "--pid", str(pid), "--rate", "100"]
@@ -386,7 +397,10 @@ class Profiler:
         _, errors = self._spy.communicate(timeout=60)
         if self._spy.returncode != 0:
             print(f"py-spy failed: {errors.decode(errors='replace')}", file=sys.stderr)
-        return summarise_profile(self._out.read_text() if self._out.exists() else "")
+        raw = self._out.read_text() if self._out.exists() else ""
+        if self._keep is not None:
+            self._keep.write_text(raw)
+        return summarise_profile(raw)
 
     def stop(self) -> None:
         if self._spy.poll() is None:
@@ -451,6 +465,13 @@ class Run:
     first: Sample
     last: Sample
     profile: Profile | None = None
+    warmup: float = 0.0
+    up: float = 0.0  # seconds from the start until every room was created
+
+    def started_late(self) -> bool:
+        """Whether rooms were still being created inside the window (their creation, and
+        their games' first moves all at once, are then measured as if they were play)."""
+        return self.up > self.warmup
 
     def server_cpu(self) -> list[float]:
         """Each server process's CPU time in the window, as a share of one core."""
@@ -508,6 +529,8 @@ class Run:
                 f"{sum(self.tally.failures.values())}"
             ),
             "games over": str(self.tally.games),
+            "rooms up at s / window s": f"{self.up:.0f}{' ⚠' if self.started_late() else ''}"
+            f" / {self.warmup:.0f} → {self.warmup + self.seconds:.0f}",
         }
 
     def summary(self) -> str:
@@ -530,6 +553,7 @@ def measure(
     time_scale: float = 1.0,
     seed: int = 1,
     profile: bool = False,
+    profile_raw: Path | None = None,
 ) -> Run:
     """Play ``rooms`` rooms against ``servers`` (already started) and measure the window."""
     if not 0 <= warmup < duration:
@@ -555,7 +579,13 @@ def measure(
         _sleep_until(start + warmup)
         first = Sample.take(servers, pids)
         if profile:
-            profiler = Profiler(servers[0].proc.pid, max(1, int(duration - warmup - 1)))
+            keep = None
+            if profile_raw is not None:
+                profile_raw.mkdir(parents=True, exist_ok=True)
+                slug = re.sub(r"[^a-z0-9]+", "-", setup.lower()).strip("-")
+                keep = profile_raw / f"{slug}-{rooms}.txt"
+            seconds = max(1, int(duration - warmup - 1))
+            profiler = Profiler(servers[0].proc.pid, seconds, keep)
         _sleep_until(start + duration)
         last = Sample.take(servers, pids)
         tally = Tally()
@@ -570,7 +600,9 @@ def measure(
                 process.terminate()
         if profiler is not None:
             profiler.stop()
-    return Run(setup, rooms, last.at - first.at, load, tally, idle, first, last, summary)
+    run = Run(setup, rooms, last.at - first.at, load, tally, idle, first, last, summary)
+    run.warmup, run.up = warmup, max(0.0, tally.up - start)
+    return run
 
 
 def run_setup(setup: str, rooms: int, **options: Any) -> Run:
@@ -651,6 +683,15 @@ def section(runs: Sequence[Run], info: dict[str, str], command: str, **settings:
     return "\n".join(lines)
 
 
+def timing(rooms: int, args: argparse.Namespace) -> tuple[float, float]:
+    """The stagger and the warm-up of a row of ``rooms`` rooms: as given, else rooms started at
+    ``STAGGER_RATE`` a second (creating a room costs the server milliseconds: a thousand at
+    once would measure the start-up, not the play) and measured from 10 s after the last."""
+    stagger = args.stagger if args.stagger is not None else max(MIN_STAGGER, rooms / STAGGER_RATE)
+    warmup = args.warmup if args.warmup is not None else stagger + 10.0
+    return stagger, warmup
+
+
 def _room_counts(text: str) -> list[int]:
     counts = [int(part) for part in text.split(",") if part.strip()]
     if not counts or min(counts) < 1:
@@ -667,8 +708,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rooms", type=_room_counts, default=[50, 100, 200, 400])
     parser.add_argument("--setups", default=",".join(SETUPS))
     parser.add_argument("--duration", type=float, default=120.0, help="seconds, warm-up included")
-    parser.add_argument("--warmup", type=float, default=15.0, help="seconds not measured")
-    parser.add_argument("--stagger", type=float, default=5.0, help="seconds to start every room")
+    parser.add_argument(
+        "--warmup", type=float,
+        help="seconds not measured (default: the stagger + 10 s, so that every room is up)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--stagger", type=float,
+        help=f"seconds to start every room (default: one room every {1000 / STAGGER_RATE:.0f} ms,"
+        f" at least {MIN_STAGGER:.0f} s)",
+    )  # fmt: skip
     parser.add_argument("--clients", type=int, default=2, help="client processes")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
@@ -676,30 +724,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         "humans' think times are multiplied by it (1: real timings)"
     )  # fmt: skip
     parser.add_argument("--profile", action="store_true", help="py-spy the first server")
+    parser.add_argument(
+        "--profile-raw", type=Path, metavar="DIR",
+        help="with --profile, keep each row's py-spy stacks (--format raw) in DIR",
+    )  # fmt: skip
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args(argv)
     setups = args.setups.split(",")
     if not set(setups) <= set(SETUPS):
         parser.error(f"--setups takes {', '.join(SETUPS)}")
-    if not 0 <= args.warmup < args.duration:
-        parser.error("--warmup must be shorter than --duration")
+    for rooms in args.rooms:
+        if not 0 <= timing(rooms, args)[1] < args.duration:
+            parser.error(f"the warm-up at {rooms} rooms must be shorter than --duration")
     if args.profile:
         py_spy()
     info = machine()
     options = {
         "duration": args.duration,
-        "warmup": args.warmup,
-        "stagger": args.stagger,
         "clients": args.clients,
         "time_scale": args.time_scale,
         "seed": args.seed,
         "profile": args.profile,
+        "profile_raw": args.profile_raw,
     }
     runs = []
     for setup in setups:
         for rooms in args.rooms:
-            run = run_setup(setup, rooms, **options)
+            stagger, warmup = timing(rooms, args)
+            run = run_setup(setup, rooms, stagger=stagger, warmup=warmup, **options)
             print(run.summary(), flush=True)
+            if run.started_late():
+                print(f"  rooms were still being created {run.up - warmup:.0f} s into the window")
             for failure, count in run.tally.failures.most_common(5):
                 print(f"  failure ×{count}: {failure}", flush=True)
             for line in profile_lines(run):
@@ -712,7 +767,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         runs,
         info,
         command.strip(),
-        window_s=f"{args.warmup:.0f} → {args.duration:.0f}",
         client_processes=args.clients,
         time_scale=args.time_scale,
     )

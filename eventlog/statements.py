@@ -11,10 +11,38 @@ prepares them, so that they read back the same. The SQL suits SQLite (3.35 or ne
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
-from django.db import connection, models
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+#: A field's value → the parameter the database takes for it.
+Prepare = Callable[[Any, BaseDatabaseWrapper], Any]
+
+
+def preparer(field: models.Field) -> Prepare:
+    """``field.get_db_prep_save``, with a shortcut for an aware datetime (every datetime this
+    server writes is one) that gives the same parameter as Django's path through the field,
+    the backend and the settings, at a fraction of its cost."""
+    if not isinstance(field, models.DateTimeField):
+        return field.get_db_prep_save
+
+    def prepare(value: Any, connection: BaseDatabaseWrapper) -> Any:
+        if type(value) is not datetime or value.tzinfo is None or not settings.USE_TZ:
+            return field.get_db_prep_save(value, connection)
+        if connection.vendor == "sqlite":  # SQLite keeps UTC text (``make_naive``, ``str``)
+            return str(value.astimezone(UTC).replace(tzinfo=None))
+        return value  # PostgreSQL takes the aware datetime as it is
+
+    return prepare
+
+
+def _connection() -> BaseDatabaseWrapper:
+    """This thread's connection itself (each use of ``django.db.connection`` looks it up)."""
+    return connections[DEFAULT_DB_ALIAS]
 
 
 class InsertReturning:
@@ -25,9 +53,10 @@ class InsertReturning:
 
     def __init__(self, model: type[models.Model], fields: Sequence[str], returning: Sequence[str]):
         meta = model._meta
-        quote = connection.ops.quote_name
-        self._fields = tuple(meta.get_field(name) for name in fields)
-        columns = ", ".join(quote(field.column) for field in self._fields)
+        quote = _connection().ops.quote_name
+        inserted = [meta.get_field(name) for name in fields]
+        self._fields = tuple(preparer(field) for field in inserted)
+        columns = ", ".join(quote(field.column) for field in inserted)
         self._head = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "
         self._row = "(" + ", ".join(["%s"] * len(self._fields)) + ")"
         self._tail = " RETURNING " + ", ".join(quote(meta.get_field(n).column) for n in returning)
@@ -35,12 +64,11 @@ class InsertReturning:
     def execute(self, rows: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
         """Insert ``rows`` (values in the order of ``fields``); the ``returning`` columns of
         each row inserted."""
+        connection = _connection()
         params: list[Any] = []
         count = 0
         for row in rows:
-            params += [
-                f.get_db_prep_save(v, connection) for f, v in zip(self._fields, row, strict=True)
-            ]
+            params += [prepare(v, connection) for prepare, v in zip(self._fields, row, strict=True)]
             count += 1
         if not count:
             return []
@@ -58,19 +86,20 @@ class UpdateWhere:
 
     def __init__(self, model: type[models.Model], fields: Sequence[str], where: Sequence[str]):
         meta = model._meta
-        quote = connection.ops.quote_name
-        self._fields = tuple(meta.get_field(name) for name in fields)
-        self._where = tuple(meta.get_field(name) for name in where)
-        assignments = ", ".join(f"{quote(field.column)} = %s" for field in self._fields)
-        condition = " AND ".join(f"{quote(field.column)} = %s" for field in self._where)
+        quote = _connection().ops.quote_name
+        assigned = [meta.get_field(name) for name in fields]
+        matched = [meta.get_field(name) for name in where]
+        self._fields = tuple((field.name, preparer(field)) for field in assigned)
+        self._where = tuple(field.get_db_prep_value for field in matched)
+        assignments = ", ".join(f"{quote(field.column)} = %s" for field in assigned)
+        condition = " AND ".join(f"{quote(field.column)} = %s" for field in matched)
         self._sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {condition}"
 
     def execute(self, values: Mapping[str, Any], where: Sequence[Any]) -> int:
         """Set each field to ``values[name]`` where the ``where`` fields equal ``where``."""
-        params = [f.get_db_prep_save(values[f.name], connection) for f in self._fields]
-        params += [
-            f.get_db_prep_value(v, connection) for f, v in zip(self._where, where, strict=True)
-        ]
+        connection = _connection()
+        params = [prepare(values[name], connection) for name, prepare in self._fields]
+        params += [prepare(v, connection) for prepare, v in zip(self._where, where, strict=True)]
         with connection.cursor() as cursor:
             cursor.execute(self._sql, params)
             return cursor.rowcount

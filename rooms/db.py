@@ -14,6 +14,8 @@ wait on the database side by side while one room's calls stay in order.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
 import logging
 import queue
@@ -24,7 +26,6 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from typing import Any, NamedTuple, ParamSpec, TypeVar
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connections, transaction
 
@@ -69,9 +70,14 @@ GROUP_LIMIT = 32
 
 
 class _Call(NamedTuple):
-    future: Future[Any]
+    future: Future[Any]  # a synchronous caller's (``submit``)
     fn: Callable[[], Any]
     alone: bool
+    waiter: asyncio.Future[Any] | None = None  # an async caller's, on its loop (``call``)
+
+
+#: What a call came to: (True, its result) or (False, the exception it raised).
+Outcome = tuple[bool, Any]
 
 
 class GroupCommitThread(Executor):
@@ -84,7 +90,11 @@ class GroupCommitThread(Executor):
     transaction, each in a savepoint of its own (a call that fails leaves no trace, the others
     go on), commits once, and only then hands each call its result: no caller hears of a write
     before it is committed. A failed commit fails every call of the group. A call alone runs as
-    it would in any thread."""
+    it would in any thread.
+
+    Async callers (``call``) are woken once per group and event loop, not once per call: each
+    wake-up of a loop from another thread is a system call, and they were a tenth of a busy
+    server's CPU."""
 
     #: Per thread: whether the calls it runs now share a transaction not yet committed.
     _grouping = threading.local()
@@ -111,12 +121,20 @@ class GroupCommitThread(Executor):
         submitted before it."""
         return self._submit(fn, alone=True)
 
-    def _submit(self, fn: Callable[[], R], alone: bool) -> Future[R]:
+    async def call(self, fn: Callable[..., R], /, *args: Any, **kwargs: Any) -> R:
+        """``fn(*args, **kwargs)`` in this thread, awaited from an event loop."""
+        waiter = asyncio.get_running_loop().create_future()
+        self._submit(functools.partial(fn, *args, **kwargs), alone=False, waiter=waiter)
+        return await waiter
+
+    def _submit(
+        self, fn: Callable[[], R], alone: bool, waiter: asyncio.Future[R] | None = None
+    ) -> Future[R]:
         future: Future[R] = Future()
         with self._lock:
             if self._stopped:
                 raise RuntimeError("cannot schedule new futures after shutdown")
-            self._calls.put(_Call(future, fn, alone))
+            self._calls.put(_Call(future, fn, alone, waiter))
         return future
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
@@ -144,38 +162,39 @@ class GroupCommitThread(Executor):
                     held = more
                     break
                 group.append(more)
-            running = [(c.future, c.fn) for c in group if c.future.set_running_or_notify_cancel()]
+            running = [c for c in group if c.future.set_running_or_notify_cancel()]
+            if not running:
+                continue
             try:
                 if len(running) == 1:
-                    self._alone(*running[0])
-                elif running:
-                    self._together(running)
+                    outcomes = [self._alone(running[0].fn)]
+                else:
+                    outcomes = self._together([c.fn for c in running])
             except BaseException as error:  # a bug here must not leave callers waiting forever
                 log.exception("a group of database calls failed")
-                for future, _ in running:
-                    if not future.done():
-                        future.set_exception(error)
+                outcomes = [(False, error)] * len(running)
+            _settle(running, outcomes)
         with self._lock:  # stopped: whatever was queued after the stop is failed, not lost
+            left = []
             while True:
                 try:
-                    left = self._calls.get_nowait()
+                    call = self._calls.get_nowait()
                 except queue.Empty:
                     break
-                if left is not None and left.future.set_running_or_notify_cancel():
-                    left.future.set_exception(RuntimeError("the database thread has stopped"))
+                if call is not None and call.future.set_running_or_notify_cancel():
+                    left.append(call)
+            _settle(left, [(False, RuntimeError("the database thread has stopped"))] * len(left))
 
     @staticmethod
-    def _alone(future: Future[Any], fn: Callable[[], Any]) -> None:
+    def _alone(fn: Callable[[], Any]) -> Outcome:
         try:
-            result = _keeping_connection(fn)
+            return True, _keeping_connection(fn)
         except BaseException as error:
-            future.set_exception(error)
-        else:
-            future.set_result(result)
+            return False, error
 
     @staticmethod
-    def _together(group: list[tuple[Future[Any], Callable[[], Any]]]) -> None:
-        outcomes: list[tuple[bool, Any]] = []
+    def _together(group: list[Callable[[], Any]]) -> list[Outcome]:
+        outcomes: list[Outcome] = []
         committed: list[bool] = []
 
         def run_all() -> None:
@@ -183,7 +202,7 @@ class GroupCommitThread(Executor):
                 # Registered first, so it runs first after the commit: whatever a later commit
                 # callback does, the group is known to be stored.
                 transaction.on_commit(lambda: committed.append(True))
-                for _, fn in group:
+                for fn in group:
                     try:
                         with transaction.atomic():
                             result = fn()
@@ -208,11 +227,34 @@ class GroupCommitThread(Executor):
             outcomes += [(False, failure)] * (len(group) - len(outcomes))
         elif failure is not None:  # committed, but a commit callback failed after it
             log.error("a commit callback failed after a group commit", exc_info=failure)
-        for (future, _), (ok, value) in zip(group, outcomes, strict=True):
-            if ok:
-                future.set_result(value)
-            else:
-                future.set_exception(value)
+        return outcomes
+
+
+def _settle(calls: list[_Call], outcomes: list[Outcome]) -> None:
+    """Give each call its outcome: a synchronous caller's future at once, the async callers
+    of each event loop in one callback on it."""
+    waiting: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Any], Outcome]]] = {}
+    for call, outcome in zip(calls, outcomes, strict=True):
+        ok, value = outcome
+        if ok:
+            call.future.set_result(value)
+        else:
+            call.future.set_exception(value)
+        if call.waiter is not None:
+            waiting.setdefault(call.waiter.get_loop(), []).append((call.waiter, outcome))
+    for loop, settled in waiting.items():
+        with contextlib.suppress(RuntimeError):  # a closed loop: nobody waits any more
+            loop.call_soon_threadsafe(_wake, settled)
+
+
+def _wake(settled: list[tuple[asyncio.Future[Any], Outcome]]) -> None:
+    for waiter, (ok, value) in settled:
+        if waiter.done():  # its caller was cancelled
+            continue
+        if ok:
+            waiter.set_result(value)
+        else:
+            waiter.set_exception(value)
 
 
 class GroupRolledBack(DatabaseError):
@@ -239,9 +281,11 @@ class DatabaseThreads:
         return self.executors[zlib.crc32(room_id.encode()) % len(self.executors)]
 
     def run(self, fn: Callable[P, R], room_id: str | None = None) -> Callable[P, Awaitable[R]]:
-        # A group-commit thread keeps the connection around each call or group itself.
-        call = fn if self.group_commit else functools.partial(_keeping_connection, fn)
-        return sync_to_async(call, thread_sensitive=False, executor=self.executor(room_id))
+        executor = self.executor(room_id)
+        if isinstance(executor, GroupCommitThread):
+            # It keeps the connection around each call or group itself.
+            return functools.partial(executor.call, fn)
+        return functools.partial(_in_thread, executor, fn)
 
     def close(self) -> None:
         """Close every thread's connections; blocks until done."""
@@ -250,6 +294,11 @@ class DatabaseThreads:
                 executor.submit_alone(connections.close_all).result()
             else:
                 executor.submit(connections.close_all).result()
+
+
+async def _in_thread(executor: Executor, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R:
+    future = executor.submit(_keeping_connection, functools.partial(fn, *args, **kwargs))
+    return await asyncio.wrap_future(future)
 
 
 class ProcessThreads:

@@ -3,13 +3,13 @@ through the ORM as it was given (JSON, aware datetimes, nulls), on SQLite and on
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 
 from eventlog.models import Event
-from eventlog.statements import InsertReturning, UpdateWhere
+from eventlog.statements import InsertReturning, UpdateWhere, preparer
 from rooms.models import Room
 
 AT = datetime(2026, 11, 29, 18, 30, 15, 123456, tzinfo=UTC)
@@ -56,3 +56,22 @@ def test_an_update_changes_the_row_only_at_the_version_expected():
     assert (room.version, room.summary, room.deadline_at, room.empty_since) == (
         6, values["summary"], later, None,
     )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        AT,
+        AT.replace(microsecond=0),  # no fraction: Django's text has none either
+        datetime(2026, 3, 1, 7, 5, tzinfo=timezone(timedelta(hours=7))),  # Bangkok, to UTC
+        datetime(2026, 3, 1, 7, 5),  # naive: Django's own path (and its warning)
+        None,
+    ],
+)
+@pytest.mark.filterwarnings("ignore:DateTimeField .* received a naive datetime")
+def test_a_datetime_parameter_is_the_one_django_makes(value):
+    """The shortcut for datetimes gives the database exactly what Django's field and backend
+    would, on whichever database runs the tests."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    for field in (Event._meta.get_field("created_at"), Room._meta.get_field("deadline_at")):
+        assert preparer(field)(value, connection) == field.get_db_prep_save(value, connection)

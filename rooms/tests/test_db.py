@@ -183,3 +183,41 @@ def test_a_group_that_is_not_committed_fails_every_call_and_the_thread_goes_on()
     finally:
         thread.submit_alone(connections.close_all).result(10)
         thread.shutdown()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_async_callers_of_a_group_are_woken_once_and_a_cancelled_one_is_skipped():
+    import asyncio
+
+    thread = GroupCommitThread("test-group", limit=8)
+    loop = asyncio.get_running_loop()
+    wakes = []
+    threadsafe = loop.call_soon_threadsafe
+
+    def counting(callback, *args, **kwargs):
+        wakes.append(getattr(callback, "__name__", callback))
+        return threadsafe(callback, *args, **kwargs)
+
+    try:
+        started, gate = threading.Event(), threading.Event()
+        first = thread.submit(lambda: started.set() or gate.wait(10))
+        await asyncio.to_thread(started.wait, 10)  # held while the async calls queue up
+        loop.call_soon_threadsafe = counting
+        calls = [
+            asyncio.ensure_future(thread.call(_create, f"A{n}", fail=n == 1)) for n in range(4)
+        ]
+        await asyncio.sleep(0.05)  # each is queued now
+        calls[3].cancel()  # its caller gives up: the write still runs, nobody hears of it
+        gate.set()
+        await asyncio.wrap_future(first)
+        done = await asyncio.gather(*calls, return_exceptions=True)
+        assert done[0] == "A0" and done[2] == "A2"
+        assert isinstance(done[1], ValueError) and isinstance(done[3], asyncio.CancelledError)
+        assert wakes.count("_wake") == 1
+        ids = thread.submit(lambda: sorted(Room.objects.values_list("id", flat=True)))
+        stored = await asyncio.wrap_future(ids)
+        assert stored == ["A0", "A2", "A3"]
+    finally:
+        loop.call_soon_threadsafe = threadsafe
+        await asyncio.wrap_future(thread.submit_alone(connections.close_all))
+        thread.shutdown()
