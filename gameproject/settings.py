@@ -34,11 +34,11 @@ LIAPTUI_DB_THREADS    int >= 1: threads for the room service's database work, ea
                       writer at a time: more threads only wait on its lock), 4 otherwise.
 LIAPTUI_GROUP_COMMIT  bool: on SQLite, a database thread commits the calls waiting for it in one
                       transaction (each in a savepoint). Default on; ignored on PostgreSQL.
-LIAPTUI_PRESENCE_HEARTBEAT  float > 0: every this many seconds a process marks the sockets it
-                      really holds as alive. Default 2.
-LIAPTUI_PRESENCE_TTL  float: a socket not marked alive for this long is gone (its process died
-                      or it was left behind), and its seat is away. At least twice the heartbeat.
-                      Default 6.
+LIAPTUI_PRESENCE_HEARTBEAT  float > 0: every this many seconds a process marks itself alive (one
+                      row, whatever its sockets). Default 2.
+LIAPTUI_PRESENCE_TTL  float: the sockets of a process not marked alive for this long are gone
+                      (it died), and their seats are away; a process checks its own sockets'
+                      rows this often. At least twice the heartbeat. Default 6.
 LIAPTUI_CATCH_UP_INTERVAL  float > 0: every this many seconds a process looks for its sockets
                       that missed a broadcast (its writer died after committing); a socket still
                       behind after a whole interval is sent what it missed. Default 2.
@@ -372,8 +372,8 @@ if LIAPTUI_TIMINGS["idle"] < 0:
 # Not scaled: housekeeping of the room service.
 LIAPTUI_ABANDON_AFTER = 600.0  # close rooms with no human connected, or finished, this long
 LIAPTUI_SWEEP_INTERVAL = 1.0  # how often each process looks for overdue deadlines (0 = never)
-# Each process marks the sockets it holds as alive every HEARTBEAT seconds; a socket not marked
-# for TTL seconds is gone (its process died, or it was left behind) and its seat is away.
+# Each process marks itself alive every HEARTBEAT seconds; the sockets of a process not marked
+# for TTL seconds are gone (it died) and their seats are away (rooms.presence).
 LIAPTUI_PRESENCE_HEARTBEAT = env_float("LIAPTUI_PRESENCE_HEARTBEAT", 2.0)
 LIAPTUI_PRESENCE_TTL = env_float("LIAPTUI_PRESENCE_TTL", 6.0)
 if LIAPTUI_PRESENCE_HEARTBEAT <= 0 or LIAPTUI_PRESENCE_TTL < 2 * LIAPTUI_PRESENCE_HEARTBEAT:

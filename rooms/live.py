@@ -1,9 +1,8 @@
 """The room sockets this process really holds, and their heartbeat.
 
 A seat counts as connected while a presence row of one of its sockets exists (``Presence``).
-Rows are marked alive only for the sockets listed here, so a row whose socket is gone (its
-process died, or its consumer ended without cleaning up) stops being refreshed and expires after
-``LIAPTUI_PRESENCE_TTL``; the sweeper then treats the seat as away.
+The process's rows are checked against the sockets listed here (``rooms.presence``): a row no
+socket holds (its consumer ended without cleaning up) is dropped, and the seat is away.
 """
 
 from __future__ import annotations
@@ -24,7 +23,8 @@ class LiveSockets:
 
     def __init__(self) -> None:
         self._sockets: dict[str, LiveSocket] = {}
-        self.beat = Every()  # the heartbeat
+        self.beat = Every()  # the process's heartbeat
+        self.reconcile = Every()  # its rows checked against its sockets
 
     def add(self, channel_name: str, room_id: str, seat: int) -> None:
         self._sockets[channel_name] = LiveSocket(room_id, seat)
@@ -39,6 +39,7 @@ class LiveSockets:
         """Forget every socket (tests do, between tests)."""
         self._sockets.clear()
         self.beat.reset()
+        self.reconcile.reset()
 
     def snapshot(self) -> dict[str, LiveSocket]:
         return dict(self._sockets)

@@ -6,6 +6,8 @@ serialise and time it, plus a summary for the lobby.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import models
 
 
@@ -67,7 +69,29 @@ class Presence(models.Model):
     seat = models.PositiveSmallIntegerField()
     channel_name = models.CharField(max_length=200, unique=True)
     process = models.CharField(max_length=32, db_index=True, help_text="the server process")
-    seen_at = models.DateTimeField(db_index=True, help_text="refreshed by its process's sweeper")
+    seen_at = models.DateTimeField(db_index=True, help_text="when its process recorded it")
+
+
+class ServerProcess(models.Model):
+    """A server process, alive while its sweeper marks it seen (the presence heartbeat): the
+    sockets it recorded are open while it is alive, and gone once it is not."""
+
+    id = models.CharField(primary_key=True, max_length=32)
+    seen_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.id
+
+
+def presence_gone(limit: datetime, own_process: str, one_process: bool) -> models.Q:
+    """The presence rows of other processes that are gone: with one process, every other's
+    (an earlier run's); else those recorded before ``limit`` by a process not seen since. (A
+    process's own rows are its own to check, against the sockets it holds.)"""
+    others = ~models.Q(process=own_process)
+    if one_process:
+        return others
+    alive = ServerProcess.objects.filter(seen_at__gte=limit).values("id")
+    return others & models.Q(seen_at__lt=limit) & ~models.Q(process__in=alive)
 
 
 def presence_rows_locked(rows: models.QuerySet[Presence]) -> list[str]:

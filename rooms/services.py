@@ -32,13 +32,13 @@ from game.errors import RuleError
 from game.expert import Budget
 from game.state import Command, GameState
 
-from .broadcast import Broadcaster, room_group, update_message
+from .broadcast import Broadcaster, room_group, single_process, update_message
 from .clock import RoomClock
 from .db import db_async
 from .errors import RoomError
 from .live import live_sockets
 from .lobby import LOBBY_GROUP, LobbyWatchers
-from .models import Presence, Room, SeatToken
+from .models import Presence, Room, SeatToken, presence_gone
 from .repository import RoomRepository, RoomRow, Written
 from .selectors import seat_for_token
 from .timers import scaled
@@ -278,12 +278,20 @@ def presence_mark_sync(room_id: str, seat: int, channel_name: str) -> Written | 
     return repository.write(room_id, make)
 
 
-def presence_remove_sync(room_id: str, seat: int, channel_name: str) -> Written | None:
-    """A seat's socket closed: the seat is away once its last socket is gone."""
+def presence_remove_sync(
+    room_id: str, seat: int, channel_name: str, gone_before: datetime | None = None
+) -> Written | None:
+    """A seat's socket closed: the seat is away once its last socket is gone. With
+    ``gone_before`` (the sweeper, of another process's socket), only if its process is still
+    gone then (``presence_gone``): checked under the lock, as that process may be back."""
 
     def make(state: GameState, room: RoomRow) -> Command | None:
         # Under the room lock: another process may be adding a socket of this seat.
-        Presence.objects.filter(channel_name=channel_name).delete()
+        rows = Presence.objects.filter(channel_name=channel_name)
+        if gone_before is not None:
+            rows = rows.filter(presence_gone(gone_before, PROCESS_ID, single_process()))
+        if not rows.delete()[0] and gone_before is not None:
+            return None  # its process is alive (or the row went already): not ours to drop
         if Presence.objects.filter(room_id=room_id, seat=seat).exists():
             return None
         player = state.seats[seat]
@@ -388,9 +396,12 @@ async def room_connect(room_id: str, token: str, channel_name: str) -> int:
     return seat
 
 
-async def room_disconnect(room_id: str, seat: int, channel_name: str) -> None:
-    """A seat's socket is gone (closed here, or held by a process that died)."""
-    await _room_call(room_id, presence_remove_sync, seat, channel_name)
+async def room_disconnect(
+    room_id: str, seat: int, channel_name: str, gone_before: datetime | None = None
+) -> None:
+    """A seat's socket is gone (closed here, or held by a process that died: ``gone_before``,
+    see ``presence_remove_sync``)."""
+    await _room_call(room_id, presence_remove_sync, seat, channel_name, gone_before)
 
 
 async def socket_closed(room_id: str | None, seat: int | None, channel_name: str) -> None:

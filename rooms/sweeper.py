@@ -1,8 +1,9 @@
 """The sweeper: what each server process does on its own, every ``LIAPTUI_SWEEP_INTERVAL``
 seconds (docs/architecture.md). Safe to run in every process at once.
 
-- mark this process's live sockets as seen (every ``LIAPTUI_PRESENCE_HEARTBEAT`` s), and drop
-  the sockets nobody marked for ``LIAPTUI_PRESENCE_TTL`` s;
+- mark this process alive (every ``LIAPTUI_PRESENCE_HEARTBEAT`` s), check its presence rows
+  against the sockets it holds (every ``LIAPTUI_PRESENCE_TTL`` s), and drop the rows of the
+  processes not seen for ``LIAPTUI_PRESENCE_TTL`` s (``rooms.presence``);
 - fire the deadlines that are due and that no timer of this process holds (a room another
   process, or a process that died, scheduled). On PostgreSQL each is claimed with
   ``SELECT … FOR UPDATE SKIP LOCKED``: a room another process is writing is left to it;
@@ -21,18 +22,14 @@ from datetime import datetime, timedelta
 
 from channels.layers import get_channel_layer
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from . import services
-from .broadcast import single_process
+from . import presence, services
 from .catchup import socket_versions
 from .checkpoints import Checkpointer
 from .db import db_async
 from .every import Every
-from .live import live_sockets
-from .models import Presence, Room, RoomStatus, presence_rows_locked
+from .models import Room, RoomStatus
 
 log = logging.getLogger(__name__)
 
@@ -53,30 +50,6 @@ def due_rooms_sync() -> list[tuple[str, int]]:
         .order_by("deadline_at")
         .values_list("id", "version")[:DUE_BATCH]
     )
-
-
-def stale_presences_sync() -> list[tuple[str, int, str]]:
-    """Sockets nobody marked alive for ``LIAPTUI_PRESENCE_TTL`` (their process died, or they
-    were left behind); with a single process, every socket of an earlier process is gone at
-    once (a restart)."""
-    limit = timezone.now() - timedelta(seconds=settings.LIAPTUI_PRESENCE_TTL)
-    stale = Q(seen_at__lt=limit)
-    if single_process():
-        stale |= ~Q(process=services.PROCESS_ID)
-    return list(Presence.objects.filter(stale).values_list("room_id", "seat", "channel_name"))
-
-
-def presence_touch_sync(channel_names: list[str]) -> list[str]:
-    """The heartbeat: mark the presence rows of the sockets this process really holds as seen
-    now. Returns those of ``channel_names`` that have no row (it expired while the socket
-    lived: a stalled process), for the caller to record again."""
-    touched = Presence.objects.filter(channel_name__in=channel_names)
-    with transaction.atomic():
-        # Rows are locked in one order (``presence_rows_locked``) before the update: a seat's
-        # rows deleted by a write meanwhile must not deadlock with this on PostgreSQL.
-        have = set(presence_rows_locked(touched))
-        touched.update(seen_at=timezone.now())
-    return [name for name in channel_names if name not in have]
 
 
 def room_versions_sync(room_ids: list[str]) -> list[tuple[str, int]]:
@@ -117,15 +90,6 @@ def abandoned_rooms_sync() -> list[tuple[str, str]]:
     return [(r, "finished") for r in finished] + [(r, "abandoned") for r in empty]
 
 
-async def presence_beat() -> None:
-    """Mark this process's live sockets as seen, and record again any whose row expired."""
-    sockets = live_sockets.snapshot()
-    if not sockets:
-        return
-    for channel in await db_async(presence_touch_sync)(list(sockets)):
-        await services.presence_mark_again(channel, *sockets[channel])
-
-
 class Sweeper:
     """This process's sweeper task (one per event loop)."""
 
@@ -140,13 +104,8 @@ class Sweeper:
             await self.checkpointer.run_if_due(time.monotonic())
         except Exception:
             log.exception("SQLite checkpoint failed")
-        if live_sockets.beat.due(time.monotonic(), settings.LIAPTUI_PRESENCE_HEARTBEAT):
-            await presence_beat()
-        for room_id, seat, channel in await db_async(stale_presences_sync)():
-            if live_sockets.holds(channel):  # ours, and open: this process was slow, not dead
-                await services.presence_mark_again(channel, room_id, seat)
-            else:
-                await services.room_disconnect(room_id, seat, channel)
+        await presence.beat(time.monotonic())
+        await presence.drop_gone()
         if socket_versions.look.due(time.monotonic(), settings.LIAPTUI_CATCH_UP_INTERVAL):
             await catch_up()
         for room_id, version in await db_async(due_rooms_sync)():
@@ -155,6 +114,7 @@ class Sweeper:
         if self.abandon_check.due(time.monotonic(), ABANDON_CHECK) or full:
             for room_id, reason in await db_async(abandoned_rooms_sync)():
                 await services.room_close(room_id, reason, abandon_limit())
+            await db_async(presence.forget_processes_sync)()
 
     async def _forever(self, interval: float) -> None:
         while True:

@@ -13,7 +13,7 @@ import time
 import pytest
 from channels.db import database_sync_to_async
 
-from rooms.models import Presence
+from rooms.models import Presence, ServerProcess
 from rooms.sweeper import sweep_once
 from rooms.tests.wsclient import (
     GAME_TIMEOUT,
@@ -231,7 +231,9 @@ def _age_every_presence(seconds: float) -> None:
 
     from django.utils import timezone
 
+    # As if the sockets were recorded that long ago, and no process had beaten since.
     Presence.objects.update(seen_at=timezone.now() - timedelta(seconds=seconds))
+    ServerProcess.objects.update(seen_at=timezone.now() - timedelta(seconds=seconds))
 
 
 async def _channel(room_id: str, seat: int) -> str:
@@ -286,7 +288,11 @@ async def test_a_live_socket_whose_row_expired_is_recorded_again(ws, settings):
     )
     assert await _connected(created.room_id) == [False, True, False, False]
 
+    # This process stalled past the TTL: its heartbeat finds its mark lapsed, and checks its
+    # rows against its sockets at once.
+    await database_sync_to_async(_age_every_presence)(settings.LIAPTUI_PRESENCE_TTL + 1)
     live_sockets.beat.reset()
+    live_sockets.reconcile.last = time.monotonic()  # not due on its own
     await sweep_once()
 
     assert await _connected(created.room_id) == [True, True, False, False]
