@@ -68,7 +68,7 @@ ROW_FIELDS = tuple(f.name for f in fields(RoomRow))
 #: The row's columns a write moves (the others never change).
 MOVED_FIELDS = tuple(name for name in ROW_FIELDS if name not in ("id", "seed", "created_at"))
 #: A write's UPDATE of the row, on the condition that it is still at the version read.
-_MOVE = UpdateWhere(Room, (*MOVED_FIELDS, "summary", "listed", "updated_at"), ("id", "version"))
+_MOVE = UpdateWhere(Room, ("id", "version"))
 
 
 @dataclass
@@ -344,8 +344,17 @@ class RoomRepository:
             empty_since=None if anyone_here else (row.empty_since or now),
             finished_at=now if finished else row.finished_at,
         )
-        changes = {name: getattr(moved, name) for name in MOVED_FIELDS}
-        changes.update(summary=summary, listed=summary["listed"], updated_at=now)
+        # Only what changed: the stored summary is the old state's (each write stores its
+        # own), so it is written when the new one differs.
+        changes = {
+            name: getattr(moved, name)
+            for name in MOVED_FIELDS
+            if getattr(moved, name) != getattr(row, name)
+        }
+        before = room_summary(old)
+        if summary != before:
+            changes.update(summary=summary, listed=summary["listed"])
+        changes["updated_at"] = now
         # The row first, then the log: every writer takes the row's lock before the log's
         # index entries (the other order deadlocks against a writer holding the row).
         if not _MOVE.execute(changes, (row.id, row.version)):
@@ -357,7 +366,6 @@ class RoomRepository:
             sockets = Presence.objects.filter(room_id=row.id, seat=payload["seat"])
             presence_rows_locked(sockets)
             sockets.delete()
-        before = room_summary(old)
         # The lobby hears of a room that is, or was, on its list.
         changed = summary != before and (summary["listed"] or before["listed"])
         written = Written(

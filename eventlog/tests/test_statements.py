@@ -43,9 +43,7 @@ def test_an_insert_keeps_the_log_s_unique_room_and_seq():
 @pytest.mark.django_db
 def test_an_update_changes_the_row_only_at_the_version_expected():
     Room.objects.create(id="ABCDEF", version=4)
-    update = UpdateWhere(
-        Room, ("version", "summary", "deadline_at", "empty_since"), ("id", "version")
-    )
+    update = UpdateWhere(Room, ("id", "version"))
     later = AT + timedelta(seconds=5)
     values = {"version": 6, "summary": {"status": "playing", "names": ["บอท ต้น"]},
               "deadline_at": later, "empty_since": None}  # fmt: skip
@@ -75,3 +73,15 @@ def test_a_datetime_parameter_is_the_one_django_makes(value):
     connection = connections[DEFAULT_DB_ALIAS]
     for field in (Event._meta.get_field("created_at"), Room._meta.get_field("deadline_at")):
         assert preparer(field)(value, connection) == field.get_db_prep_save(value, connection)
+
+
+@pytest.mark.django_db
+def test_an_update_sets_only_the_fields_given():
+    Room.objects.create(id="ABCDEF", version=4, status="playing", summary={"phase": "turn"})
+    update = UpdateWhere(Room, ("id", "version"))
+    assert update.execute({"version": 5, "deadline_at": AT}, ("ABCDEF", 4)) == 1
+    assert update.execute({"version": 6}, ("ABCDEF", 5)) == 1
+    room = Room.objects.get(pk="ABCDEF")
+    assert (room.version, room.deadline_at, room.status, room.summary) == (
+        6, AT, "playing", {"phase": "turn"},
+    )  # fmt: skip
