@@ -58,6 +58,9 @@ class Broadcaster:
         self.lobby = lobby
         self.loop: asyncio.AbstractEventLoop | None = None
         self._inflight: set[concurrent.futures.Future[None]] = set()
+        #: Per room whose broadcasts are being sent: the lock that keeps them in order, and
+        #: how many wait for it.
+        self._sending: dict[str, list[Any]] = {}
         self._lock = threading.Lock()
         self._local = threading.local()
 
@@ -126,14 +129,25 @@ class Broadcaster:
         self.clock.schedule(
             written.room_id, written.version, written.deadline_at, written.deadline_action
         )
+        # One room's broadcasts go out one after the other, in the order they were published
+        # (its writes' order): a layer's sends may otherwise overtake each other (Redis's take
+        # several round trips each), and a socket that gets a version before the one it
+        # follows must read the log instead of folding the events onto its state.
+        sending = self._sending.setdefault(written.room_id, [asyncio.Lock(), 0])
+        sending[1] += 1
         try:
-            await self._send(written)
+            async with sending[0]:
+                await self._send(written)
         except Exception:
             # The write is committed: a failed broadcast must not turn it into an error.
             # The sweepers catch the sockets up (``rooms.catchup``); the deadline is scheduled.
             log.exception(
                 "broadcasting version %s of room %s failed", written.version, written.room_id
             )
+        finally:
+            sending[1] -= 1
+            if not sending[1]:
+                del self._sending[written.room_id]
 
     async def _send(self, written: Written) -> None:
         layer = get_channel_layer()

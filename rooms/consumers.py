@@ -313,14 +313,19 @@ class RoomConsumer(GuardedConsumer):
             socket_versions.sent(self.room_id, self.channel_name, self.version)
 
     async def _update(self, since: int | None, broadcast: dict[str, Any] | None) -> dict[str, Any]:
-        """The update after ``since``: from a broadcast that follows it, folded onto the
-        process's cached state without a query when it can be, else read from the database."""
+        """The update after ``since``: from a broadcast (with the cache's newest events when it
+        does not follow ``since``), folded onto the process's cached state without a query
+        when it can be, else read from the database. A broadcast with no events (a catch-up,
+        ``rooms.catchup``) is always read from the database."""
         repository = services.repository
         state = None
-        if broadcast is not None:
+        if broadcast is not None and broadcast["events"] and since is not None:
             events = broadcast["events"]
-            first = events[0]["seq"] if events else None
-            if since is not None and first == since + 1:
+            if events[0]["seq"] != since + 1:
+                # This socket missed a version (another write's broadcast is still on its way,
+                # or was lost): the cache may still hold the events between.
+                events = repository.between(self.room_id, since, broadcast["version"])
+            if events:
                 state = repository.fold(self.room_id, broadcast["version"], events)
         if state is not None:
             version, deadline = broadcast["version"], broadcast["deadline"]

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -97,10 +97,31 @@ class _Unsure(Exception):
     """An optimistic write found nothing to do: only the locked row can say so."""
 
 
+#: How many of a room's newest events its cache entry keeps.
+RECENT_EVENTS = 32
+
+
 class Cached(NamedTuple):
     version: int
     state: GameState
     row: RoomRow | None
+    #: The room's newest events, up to ``version`` without a gap (as a broadcast carries them):
+    #: a socket that missed one of them is caught up from here, not from the log.
+    recent: tuple[dict[str, Any], ...] = ()
+
+
+def _recent(hit: Cached | None, version: int, events: Sequence[dict[str, Any]]) -> tuple:
+    """The newest events of a room moving to ``version`` with ``events`` (its last ones)."""
+    if not events or events[-1]["seq"] != version:
+        return hit.recent if hit is not None and hit.version == version else ()
+    first = events[0]["seq"]
+    if (
+        hit is not None
+        and hit.version == first - 1
+        and (not hit.recent or hit.recent[-1]["seq"] == hit.version)
+    ):
+        return (*hit.recent, *events)[-RECENT_EVENTS:]
+    return tuple(events[-RECENT_EVENTS:])
 
 
 class StateCache:
@@ -119,9 +140,16 @@ class StateCache:
                 self._states.move_to_end(room_id)
             return hit
 
-    def put(self, room_id: str, version: int, state: GameState, row: RoomRow | None = None) -> None:
-        """Keep the newest state of a room (with its row, when known at that version); a closed
-        room is never written again: forget it."""
+    def put(
+        self,
+        room_id: str,
+        version: int,
+        state: GameState,
+        row: RoomRow | None = None,
+        events: Sequence[dict[str, Any]] = (),
+    ) -> None:
+        """Keep the newest state of a room (with its row, when known at that version, and the
+        events that led to it, when known); a closed room is never written again: forget it."""
         with self._lock:
             hit = self._states.get(room_id)
             if hit is not None and hit.version > version:
@@ -131,7 +159,7 @@ class StateCache:
                 return
             if row is None and hit is not None and hit.version == version:
                 row = hit.row
-            self._states[room_id] = Cached(version, state, row)
+            self._states[room_id] = Cached(version, state, row, _recent(hit, version, events))
             self._states.move_to_end(room_id)
             while len(self._states) > self.size:
                 self._states.popitem(last=False)
@@ -229,7 +257,7 @@ class RoomRepository:
         hit = self.states.get(room_id)
         if hit is None:
             return None
-        cached_version, state, _ = hit
+        cached_version, state = hit.version, hit.state
         if cached_version == version:
             return state
         if not events or events[-1]["seq"] != version or cached_version > version:
@@ -239,8 +267,19 @@ class RoomRepository:
             return None
         for row in ahead:
             state = apply(state, Event(row["type"], row["payload"], row["actor"]))
-        self.states.put(room_id, version, state)
+        self.states.put(room_id, version, state, events=ahead)
         return state
+
+    def between(self, room_id: str, since: int, version: int) -> list[dict[str, Any]] | None:
+        """The events after ``since`` up to ``version`` if the cache still holds them all (a
+        socket that missed a broadcast), else None (no query)."""
+        hit = self.states.get(room_id)
+        if hit is None or not hit.recent or since >= version:
+            return None
+        first = hit.recent[0]["seq"]
+        if first > since + 1 or hit.recent[-1]["seq"] < version:
+            return None
+        return list(hit.recent[since + 1 - first : version + 1 - first])
 
     def forget(self) -> None:
         """Forget every cached room (tests use it to prove a room is rebuilt from its log)."""
@@ -384,7 +423,7 @@ class RoomRepository:
         return written
 
     def _committed(self, written: Written, row: RoomRow) -> None:
-        self.states.put(written.room_id, written.version, written.state, row)
+        self.states.put(written.room_id, written.version, written.state, row, written.events)
         server_metrics.events_written.inc(len(written.events))
         if self.on_saved is not None:
             self.on_saved(written)

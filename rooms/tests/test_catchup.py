@@ -87,3 +87,34 @@ async def test_a_write_nobody_broadcast_reaches_the_sockets_at_the_second_look(w
     # And the room goes on as before.
     await join_room(created.room_id, "Cat")
     await ann.until(lambda v: v["seats"][2]["name"] == "Cat")
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_socket_that_missed_a_broadcast_gets_it_with_the_next_from_the_cache(
+    ws, monkeypatch
+):
+    """Bob's join is committed, its broadcast lost; Cat's join is broadcast: Ann's socket gets
+    both joins' events in one update, from the process's cache, without reading the log."""
+    from rooms.consumers import RoomConsumer
+
+    created = await create_room("Ann", 0)
+    ann = await ws.seat(created)
+    reads = []
+    load = RoomConsumer._load
+    monkeypatch.setattr(
+        RoomConsumer, "_load", lambda self, since: reads.append(since) or load(self, since)
+    )
+
+    def join_unbroadcast() -> None:
+        with services.broadcaster.collecting():
+            services.room_join_sync(created.room_id, "Bob")
+
+    await database_sync_to_async(join_unbroadcast)()
+    before = ann.version
+    cat = await join_room(created.room_id, "Cat")
+    await services.publish(cat)
+    view = await ann.until(lambda v: v["seats"][2]["name"] == "Cat")
+    assert view["seats"][1]["name"] == "Bob"
+    update = ann.messages[-1]
+    assert [e["seq"] for e in update["events"]] == list(range(before + 1, cat.version + 1))
+    assert reads == []

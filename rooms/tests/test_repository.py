@@ -51,3 +51,37 @@ async def test_the_clock_holds_a_room_only_for_the_version_of_its_timer():
     assert not clock.holds("B3C4D5", 5)
     await clock.shutdown()
     assert clock.idle()
+
+
+def _events(first: int, last: int) -> list[dict]:
+    return [
+        {"seq": seq, "type": "t", "payload": {}, "actor": None} for seq in range(first, last + 1)
+    ]
+
+
+def test_the_cache_keeps_a_room_s_newest_events_without_a_gap():
+    from game.state import GameState
+    from rooms.repository import RECENT_EVENTS, RoomRepository
+
+    repository = RoomRepository(lambda: {}, cache_size=10)
+    state = GameState()
+    repository.states.put("R1", 5, state)  # read from the log: no events known
+    assert repository.between("R1", 3, 5) is None
+    repository.states.put("R1", 7, state, events=_events(6, 7))
+    repository.states.put("R1", 8, state, events=_events(8, 8))
+    assert [e["seq"] for e in repository.between("R1", 5, 8)] == [6, 7, 8]
+    assert [e["seq"] for e in repository.between("R1", 6, 7)] == [7]
+    assert repository.between("R1", 4, 8) is None  # 5 is not known
+    assert repository.between("R1", 6, 9) is None  # nor 9
+    # Caught up from the log (a gap): what came before is forgotten.
+    repository.states.put("R1", 12, state)
+    assert repository.between("R1", 8, 12) is None
+    repository.states.put("R1", 13, state, events=_events(13, 13))
+    assert [e["seq"] for e in repository.between("R1", 12, 13)] == [13]
+    # At most RECENT_EVENTS of them.
+    repository.states.put(
+        "R1", 13 + 2 * RECENT_EVENTS, state, events=_events(14, 13 + 2 * RECENT_EVENTS)
+    )
+    newest = 13 + 2 * RECENT_EVENTS
+    assert len(repository.between("R1", newest - RECENT_EVENTS, newest)) == RECENT_EVENTS
+    assert repository.between("R1", newest - RECENT_EVENTS - 1, newest) is None
