@@ -98,7 +98,7 @@ class _Unsure(Exception):
 
 
 #: How many of a room's newest events its cache entry keeps.
-RECENT_EVENTS = 32
+RECENT_EVENTS = 16
 
 
 class Cached(NamedTuple):
