@@ -52,6 +52,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -429,6 +430,7 @@ class Sample:
     machine: tuple[float, float]
     services: dict[int, float] = field(default_factory=dict)  # pid → CPU s
     at: float = 0.0  # time.monotonic()
+    updates: Counter[str] = field(default_factory=Counter)  # the servers' liaptui_updates_total
 
     @classmethod
     def take(cls, servers: Sequence[Server], clients: Iterable[int]) -> Sample:
@@ -438,7 +440,19 @@ class Sample:
             machine_busy(),
             service_cpu(),
             time.monotonic(),
+            sum((updates_sent(server) for server in servers), Counter()),
         )
+
+
+UPDATES_SAMPLE = re.compile(r'^liaptui_updates_total\{built="(\w+)"\} ([0-9.e+]+)$', re.M)
+
+
+def updates_sent(server: Server) -> Counter[str]:
+    """A server's updates sent so far, by where they were built (its ``/metrics``)."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(server.base + "/metrics", timeout=10) as response:
+        text = response.read().decode()
+    return Counter({built: float(value) for built, value in UPDATES_SAMPLE.findall(text)})
 
 
 def service_cpu() -> dict[int, float]:
@@ -494,6 +508,12 @@ class Run:
         busy = self.last.machine[0] - self.first.machine[0]
         return busy / max(1, self.last.machine[1] - self.first.machine[1])
 
+    def log_share(self) -> str:
+        """The share of the window's updates that were read from the log."""
+        sent = self.last.updates - self.first.updates
+        total = sum(sent.values())
+        return f"{100 * sent['log'] / total:.1f}" if total else "—"
+
     def p99_ms(self) -> float:
         waits = sorted(self.tally.waits)
         return percentile(waits, 99) * 1000 if waits else math.inf
@@ -529,6 +549,7 @@ class Run:
                 f"{sum(self.tally.failures.values())}"
             ),
             "games over": str(self.tally.games),
+            "updates read from the log %": self.log_share(),
             "rooms up at s / window s": f"{self.up:.0f}{' ⚠' if self.started_late() else ''}"
             f" / {self.warmup:.0f} → {self.warmup + self.seconds:.0f}",
         }

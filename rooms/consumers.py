@@ -329,8 +329,10 @@ class RoomConsumer(GuardedConsumer):
                 state = repository.fold(self.room_id, broadcast["version"], events)
         if state is not None:
             version, deadline = broadcast["version"], broadcast["deadline"]
+            server_metrics.updates.labels("memory").inc()
         else:
             state, version, events, deadline = await db_async(self._load, self.room_id)(since)
+            server_metrics.updates.labels("log").inc()
         view = repository.view(self.room_id, version, state, self.seat)
         view["deadline"] = deadline
         return {

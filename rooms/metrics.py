@@ -70,6 +70,19 @@ class ServerMetrics:
         self.events_written = Counter(
             "liaptui_events_written", "Events appended to the log.", registry=self.registry
         )
+        self.updates = Counter(
+            "liaptui_updates",
+            "Updates sent to room sockets, by where they were built from: memory (the write, or "
+            "a broadcast folded onto the cached state) or log (read from the database: a socket "
+            "behind, a reconnect, a resync, a catch-up).",
+            ("built",),
+            registry=self.registry,
+        )
+        self.catch_ups = Counter(
+            "liaptui_catch_ups",
+            "Room sockets sent a change whose broadcast never came (rooms.catchup).",
+            registry=self.registry,
+        )
         self.registry.register(_RoomsCollector())
 
     def exposition(self) -> bytes:

@@ -29,6 +29,7 @@ from .catchup import socket_versions
 from .checkpoints import Checkpointer
 from .db import db_async
 from .every import Every
+from .metrics import server_metrics
 from .models import Room, RoomStatus
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,7 @@ async def catch_up() -> None:
         )
         message = {"type": "room.update", "version": late.version, "events": [], "deadline": None}
         await layer.send(late.channel_name, message)
+        server_metrics.catch_ups.inc()
 
 
 def abandon_limit() -> datetime:

@@ -9,6 +9,7 @@ from channels.db import database_sync_to_async
 
 from rooms import services
 from rooms.catchup import Behind, SocketVersions, socket_versions
+from rooms.metrics import server_metrics
 from rooms.sweeper import sweep_once
 from rooms.tests.wsclient import create_room, join_room, received
 
@@ -44,6 +45,10 @@ def test_a_closed_socket_and_a_deleted_room_are_forgotten():
     assert versions.behind([("ROOM02", 5)]) == []
 
 
+def _count(name: str, **labels: str) -> float:
+    return server_metrics.registry.get_sample_value(name, labels) or 0.0
+
+
 def test_a_look_is_due_once_per_interval():
     look = SocketVersions().look
     assert look.due(100.0, 2.0)
@@ -68,6 +73,10 @@ async def test_a_write_nobody_broadcast_reaches_the_sockets_at_the_second_look(w
 
     version = await database_sync_to_async(join_unbroadcast)()
     assert await ann.nothing(0.2) and await spectator.nothing(0.05)
+    caught, from_log = (
+        _count("liaptui_catch_ups_total"),
+        _count("liaptui_updates_total", built="log"),
+    )
 
     socket_versions.look.reset()
     await sweep_once()  # the first look sees the room at the new version
@@ -80,6 +89,9 @@ async def test_a_write_nobody_broadcast_reaches_the_sockets_at_the_second_look(w
         assert client.version == version
         assert [e["payload"]["seat"] for e in received(client, "seat_taken")] == [1]
     assert view["seats"][1]["name"] == "Bob"
+    # Both were sent what they missed, read from the log; the metrics say so.
+    assert _count("liaptui_catch_ups_total") == caught + 2
+    assert _count("liaptui_updates_total", built="log") == from_log + 2
     # Up to date: the next looks send nothing more.
     socket_versions.look.reset()
     await sweep_once()
@@ -111,6 +123,7 @@ async def test_a_socket_that_missed_a_broadcast_gets_it_with_the_next_from_the_c
 
     await database_sync_to_async(join_unbroadcast)()
     before = ann.version
+    from_memory = _count("liaptui_updates_total", built="memory")
     cat = await join_room(created.room_id, "Cat")
     await services.publish(cat)
     view = await ann.until(lambda v: v["seats"][2]["name"] == "Cat")
@@ -118,3 +131,4 @@ async def test_a_socket_that_missed_a_broadcast_gets_it_with_the_next_from_the_c
     update = ann.messages[-1]
     assert [e["seq"] for e in update["events"]] == list(range(before + 1, cat.version + 1))
     assert reads == []
+    assert _count("liaptui_updates_total", built="memory") == from_memory + 1
