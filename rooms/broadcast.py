@@ -133,7 +133,9 @@ class Broadcaster:
         # (its writes' order): a layer's sends may otherwise overtake each other (Redis's take
         # several round trips each), and a socket that gets a version before the one it
         # follows must read the log instead of folding the events onto its state.
-        sending = self._sending.setdefault(written.room_id, [asyncio.Lock(), 0])
+        sending = self._sending.get(written.room_id)
+        if sending is None:
+            sending = self._sending[written.room_id] = [asyncio.Lock(), 0]
         sending[1] += 1
         try:
             async with sending[0]:

@@ -12,10 +12,21 @@ which makes it read what it missed from the log (``RoomConsumer._update``).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from channels.layers import get_channel_layer
+
+from .db import db_async
 from .every import Every
+from .metrics import server_metrics
+from .models import Room
+
+log = logging.getLogger(__name__)
+
+#: Rooms per query when reading the versions of the rooms this process's sockets watch.
+VERSIONS_BATCH = 500
 
 
 class Behind(NamedTuple):
@@ -75,3 +86,30 @@ class SocketVersions:
 
 #: This process's room sockets.
 socket_versions = SocketVersions()
+
+
+def room_versions_sync(room_ids: list[str]) -> list[tuple[str, int]]:
+    """The versions of these rooms in the database (in batches: SQLite caps parameters)."""
+    versions: list[tuple[str, int]] = []
+    for start in range(0, len(room_ids), VERSIONS_BATCH):
+        batch = room_ids[start : start + VERSIONS_BATCH]
+        versions += Room.objects.filter(pk__in=batch).values_list("id", "version")
+    return versions
+
+
+async def catch_up() -> None:
+    """Send each socket of this process that is still behind a version committed at the
+    previous look an update with no events: it reads what it missed from the log."""
+    rooms = socket_versions.rooms()
+    committed = await db_async(room_versions_sync)(rooms) if rooms else []
+    layer = get_channel_layer()
+    for late in socket_versions.behind(committed):
+        log.warning(
+            "socket %s of room %s missed a broadcast: catching it up to version %s",
+            late.channel_name,
+            late.room_id,
+            late.version,
+        )
+        message = {"type": "room.update", "version": late.version, "events": [], "deadline": None}
+        await layer.send(late.channel_name, message)
+        server_metrics.catch_ups.inc()

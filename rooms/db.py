@@ -70,10 +70,15 @@ GROUP_LIMIT = 32
 
 
 class _Call(NamedTuple):
-    future: Future[Any]  # a synchronous caller's (``submit``)
     fn: Callable[[], Any]
     alone: bool
-    waiter: asyncio.Future[Any] | None = None  # an async caller's, on its loop (``call``)
+    future: Future[Any] | None = None  # a synchronous caller's (``submit``)
+    waiter: asyncio.Future[Any] | None = None  # or an async caller's, on its loop (``call``)
+
+    def runs(self) -> bool:
+        """Whether to run it: a synchronous caller may have cancelled it while it waited (an
+        async caller's call runs all the same: its writes are broadcast whoever waits)."""
+        return self.future is None or self.future.set_running_or_notify_cancel()
 
 
 #: What a call came to: (True, its result) or (False, the exception it raised).
@@ -114,28 +119,28 @@ class GroupCommitThread(Executor):
         self._thread.start()
 
     def submit(self, fn: Callable[..., R], /, *args: Any, **kwargs: Any) -> Future[R]:
-        return self._submit(functools.partial(fn, *args, **kwargs), alone=False)
+        future: Future[R] = Future()
+        self._put(_Call(functools.partial(fn, *args, **kwargs), False, future=future))
+        return future
 
     def submit_alone(self, fn: Callable[[], R]) -> Future[R]:
         """``fn`` outside any transaction (closing the connection, say), after the calls
         submitted before it."""
-        return self._submit(fn, alone=True)
+        future: Future[R] = Future()
+        self._put(_Call(fn, True, future=future))
+        return future
 
     async def call(self, fn: Callable[..., R], /, *args: Any, **kwargs: Any) -> R:
         """``fn(*args, **kwargs)`` in this thread, awaited from an event loop."""
         waiter = asyncio.get_running_loop().create_future()
-        self._submit(functools.partial(fn, *args, **kwargs), alone=False, waiter=waiter)
+        self._put(_Call(functools.partial(fn, *args, **kwargs), False, waiter=waiter))
         return await waiter
 
-    def _submit(
-        self, fn: Callable[[], R], alone: bool, waiter: asyncio.Future[R] | None = None
-    ) -> Future[R]:
-        future: Future[R] = Future()
+    def _put(self, call: _Call) -> None:
         with self._lock:
             if self._stopped:
                 raise RuntimeError("cannot schedule new futures after shutdown")
-            self._calls.put(_Call(future, fn, alone, waiter))
-        return future
+            self._calls.put(call)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         with self._lock:
@@ -162,7 +167,7 @@ class GroupCommitThread(Executor):
                     held = more
                     break
                 group.append(more)
-            running = [c for c in group if c.future.set_running_or_notify_cancel()]
+            running = [c for c in group if c.runs()]
             if not running:
                 continue
             try:
@@ -181,7 +186,7 @@ class GroupCommitThread(Executor):
                     call = self._calls.get_nowait()
                 except queue.Empty:
                     break
-                if call is not None and call.future.set_running_or_notify_cancel():
+                if call is not None and call.runs():
                     left.append(call)
             _settle(left, [(False, RuntimeError("the database thread has stopped"))] * len(left))
 
@@ -236,10 +241,11 @@ def _settle(calls: list[_Call], outcomes: list[Outcome]) -> None:
     waiting: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Any], Outcome]]] = {}
     for call, outcome in zip(calls, outcomes, strict=True):
         ok, value = outcome
-        if ok:
-            call.future.set_result(value)
-        else:
-            call.future.set_exception(value)
+        if call.future is not None:
+            if ok:
+                call.future.set_result(value)
+            else:
+                call.future.set_exception(value)
         if call.waiter is not None:
             waiting.setdefault(call.waiter.get_loop(), []).append((call.waiter, outcome))
     for loop, settled in waiting.items():

@@ -82,7 +82,7 @@ async def reconcile() -> None:
         if channel not in rows:
             await services.presence_mark_again(channel, socket.room_id, socket.seat)
     for channel, row in rows.items():
-        if row.old and channel not in sockets and not live_sockets.holds(channel):
+        if row.old and not live_sockets.holds(channel):
             await services.room_disconnect(row.room_id, row.seat, channel)
 
 

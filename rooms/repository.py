@@ -114,12 +114,7 @@ def _recent(hit: Cached | None, version: int, events: Sequence[dict[str, Any]]) 
     """The newest events of a room moving to ``version`` with ``events`` (its last ones)."""
     if not events or events[-1]["seq"] != version:
         return hit.recent if hit is not None and hit.version == version else ()
-    first = events[0]["seq"]
-    if (
-        hit is not None
-        and hit.version == first - 1
-        and (not hit.recent or hit.recent[-1]["seq"] == hit.version)
-    ):
+    if hit is not None and hit.version == events[0]["seq"] - 1:  # a hit's recent end at it
         return (*hit.recent, *events)[-RECENT_EVENTS:]
     return tuple(events[-RECENT_EVENTS:])
 

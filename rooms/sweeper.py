@@ -20,16 +20,13 @@ import logging
 import time
 from datetime import datetime, timedelta
 
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.utils import timezone
 
-from . import presence, services
-from .catchup import socket_versions
+from . import catchup, presence, services
 from .checkpoints import Checkpointer
 from .db import db_async
 from .every import Every
-from .metrics import server_metrics
 from .models import Room, RoomStatus
 
 log = logging.getLogger(__name__)
@@ -38,8 +35,6 @@ log = logging.getLogger(__name__)
 DUE_BATCH = 200
 #: Seconds between two looks for abandoned rooms (they wait 10 minutes: no hurry).
 ABANDON_CHECK = 10.0
-#: Rooms per query when reading the versions of the rooms this process's sockets watch.
-VERSIONS_BATCH = 500
 
 
 def due_rooms_sync() -> list[tuple[str, int]]:
@@ -51,33 +46,6 @@ def due_rooms_sync() -> list[tuple[str, int]]:
         .order_by("deadline_at")
         .values_list("id", "version")[:DUE_BATCH]
     )
-
-
-def room_versions_sync(room_ids: list[str]) -> list[tuple[str, int]]:
-    """The versions of these rooms in the database (in batches: SQLite caps parameters)."""
-    versions: list[tuple[str, int]] = []
-    for start in range(0, len(room_ids), VERSIONS_BATCH):
-        batch = room_ids[start : start + VERSIONS_BATCH]
-        versions += Room.objects.filter(pk__in=batch).values_list("id", "version")
-    return versions
-
-
-async def catch_up() -> None:
-    """Send each socket of this process that is still behind a version committed at the
-    previous look an update with no events: it reads what it missed from the log."""
-    rooms = socket_versions.rooms()
-    committed = await db_async(room_versions_sync)(rooms) if rooms else []
-    layer = get_channel_layer()
-    for late in socket_versions.behind(committed):
-        log.warning(
-            "socket %s of room %s missed a broadcast: catching it up to version %s",
-            late.channel_name,
-            late.room_id,
-            late.version,
-        )
-        message = {"type": "room.update", "version": late.version, "events": [], "deadline": None}
-        await layer.send(late.channel_name, message)
-        server_metrics.catch_ups.inc()
 
 
 def abandon_limit() -> datetime:
@@ -108,8 +76,8 @@ class Sweeper:
             log.exception("SQLite checkpoint failed")
         await presence.beat(time.monotonic())
         await presence.drop_gone()
-        if socket_versions.look.due(time.monotonic(), settings.LIAPTUI_CATCH_UP_INTERVAL):
-            await catch_up()
+        if catchup.socket_versions.look.due(time.monotonic(), settings.LIAPTUI_CATCH_UP_INTERVAL):
+            await catchup.catch_up()
         for room_id, version in await db_async(due_rooms_sync)():
             if not services.clock.holds(room_id, version):  # this process's timer fires it
                 await services.room_fire(room_id, skip_locked=True)
