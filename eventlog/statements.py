@@ -1,6 +1,7 @@
 """Prepared statements for the write path of every room: the SQL of an INSERT that returns
-columns of its rows, and of an UPDATE conditional on some columns, written once from a model's
-own fields and run through the connection's cursor, without the ORM's query compiler.
+columns of its rows, of an UPDATE conditional on some columns, and of the two together (the
+INSERT only if the UPDATE matched), written once from a model's own fields and run through the
+connection's cursor, without the ORM's query compiler.
 
 A room's write is an UPDATE of its row and an INSERT of its events, hundreds of times a second
 on one database thread; the compiler cost about three times the statements themselves
@@ -49,33 +50,50 @@ class InsertReturning:
     """``INSERT INTO table (fields) VALUES (…), (…) RETURNING returning`` for any number of
     rows; the rows come back in no promised order (SQLite's ``RETURNING`` promises none)."""
 
-    __slots__ = ("_fields", "_head", "_row", "_tail")
+    __slots__ = ("_columns", "_fields", "_head", "_inserted", "_row", "_table", "_tail")
 
     def __init__(self, model: type[models.Model], fields: Sequence[str], returning: Sequence[str]):
         meta = model._meta
         quote = _connection().ops.quote_name
-        inserted = [meta.get_field(name) for name in fields]
-        self._fields = tuple(preparer(field) for field in inserted)
-        columns = ", ".join(quote(field.column) for field in inserted)
-        self._head = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "
+        self._inserted = [meta.get_field(name) for name in fields]
+        self._fields = tuple(preparer(field) for field in self._inserted)
+        self._table = quote(meta.db_table)
+        self._columns = ", ".join(quote(field.column) for field in self._inserted)
+        self._head = f"INSERT INTO {self._table} ({self._columns}) VALUES "
         self._row = "(" + ", ".join(["%s"] * len(self._fields)) + ")"
         self._tail = " RETURNING " + ", ".join(quote(meta.get_field(n).column) for n in returning)
 
-    def execute(self, rows: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
-        """Insert ``rows`` (values in the order of ``fields``); the ``returning`` columns of
-        each row inserted."""
-        connection = _connection()
+    def _parameters(
+        self, rows: Iterable[Sequence[Any]], connection: BaseDatabaseWrapper
+    ) -> tuple[list[Any], int]:
         params: list[Any] = []
         count = 0
         for row in rows:
             params += [prepare(v, connection) for prepare, v in zip(self._fields, row, strict=True)]
             count += 1
+        return params, count
+
+    def execute(self, rows: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
+        """Insert ``rows`` (values in the order of ``fields``); the ``returning`` columns of
+        each row inserted."""
+        connection = _connection()
+        params, count = self._parameters(rows, connection)
         if not count:
             return []
         sql = self._head + ", ".join([self._row] * count) + self._tail
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
+
+    def _selected_from(self, source: str, count: int, connection: BaseDatabaseWrapper) -> str:
+        """The INSERT of ``count`` rows of values crossed with the rows of ``source`` (a WITH
+        query's name): as many copies as ``source`` has rows. A value in a ``VALUES`` list that
+        is not an INSERT's has no column type to take, so each one is cast to its column's."""
+        row = "(" + ", ".join(f"%s::{f.db_type(connection)}" for f in self._inserted) + ")"
+        return (
+            f"INSERT INTO {self._table} ({self._columns}) SELECT v.* FROM {source}, "
+            f"(VALUES {', '.join([row] * count)}) AS v" + self._tail
+        )
 
 
 class UpdateWhere:
@@ -106,13 +124,55 @@ class UpdateWhere:
             self._sql[names] = sql
         return sql
 
+    def _parameters(
+        self, values: Mapping[str, Any], where: Sequence[Any], connection: BaseDatabaseWrapper
+    ) -> tuple[str, list[Any]]:
+        params = [self._fields[name][1](value, connection) for name, value in values.items()]
+        params += [prepare(v, connection) for prepare, v in zip(self._where, where, strict=True)]
+        return self._statement(tuple(values)), params
+
     def execute(self, values: Mapping[str, Any], where: Sequence[Any]) -> int:
         """Set each field named in ``values`` to its value where the ``where`` fields equal
         ``where``."""
         connection = _connection()
-        names = tuple(values)
-        params = [self._fields[name][1](value, connection) for name, value in values.items()]
-        params += [prepare(v, connection) for prepare, v in zip(self._where, where, strict=True)]
+        sql, params = self._parameters(values, where, connection)
         with connection.cursor() as cursor:
-            cursor.execute(self._statement(names), params)
+            cursor.execute(sql, params)
             return cursor.rowcount
+
+
+class UpdateThenInsert:
+    """An ``UpdateWhere`` and, only if it changed a row, an ``InsertReturning``: the rows'
+    ``returning`` columns, or None when the update matched nothing (and nothing was inserted).
+
+    On PostgreSQL it is one statement, ``WITH moved AS (UPDATE … RETURNING 1) INSERT … SELECT
+    … FROM moved, (VALUES …)``: the insert reads the update's row, so the update runs (and takes
+    its row's lock) first. Outside a transaction that is one round trip to the server, where
+    ``BEGIN``, the two statements and ``COMMIT`` are four. SQLite has no UPDATE inside a WITH:
+    there the two statements run in turn (in the caller's transaction, and on SQLite a round
+    trip is a function call)."""
+
+    __slots__ = ("_insert", "_update")
+
+    def __init__(self, update: UpdateWhere, insert: InsertReturning):
+        self._update = update
+        self._insert = insert
+
+    def execute(
+        self, values: Mapping[str, Any], where: Sequence[Any], rows: Sequence[Sequence[Any]]
+    ) -> list[tuple[Any, ...]] | None:
+        """``values`` set where ``where`` (as ``UpdateWhere.execute``), then ``rows``
+        inserted (as ``InsertReturning.execute``) if that changed a row."""
+        connection = _connection()
+        if connection.vendor != "postgresql" or not rows:
+            if not self._update.execute(values, where):
+                return None
+            return self._insert.execute(rows)
+        update, params = self._update._parameters(values, where, connection)
+        inserted, count = self._insert._parameters(rows, connection)
+        sql = f"WITH moved AS ({update} RETURNING 1) " + self._insert._selected_from(
+            "moved", count, connection
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params + inserted)
+            return cursor.fetchall() or None

@@ -19,15 +19,16 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from eventlog.selectors import event_dict, replay
-from eventlog.services import event_append
+from eventlog.services import event_append_after
 from eventlog.statements import UpdateWhere
 from game.engine import apply, execute, to_act
 from game.errors import RuleError
@@ -204,6 +205,15 @@ def _phases(start: Phase, events: list[Event]) -> list[str]:
 CommandMaker = Callable[[GameState, RoomRow], "Command | None"]
 
 
+def _optimistic_transaction() -> AbstractContextManager[Any]:
+    """What an optimistic write runs in: nothing on PostgreSQL, where its reads are the cache's
+    and its write is one statement (``save``); a transaction elsewhere (on SQLite, a savepoint
+    of the group commit's)."""
+    if connection.vendor == "postgresql":
+        return nullcontext()
+    return transaction.atomic()
+
+
 class RoomRepository:
     """Loads, caches, catches up and saves this process's rooms."""
 
@@ -314,7 +324,7 @@ class RoomRepository:
         hit = self.states.get(room_id)
         if optimistic and hit is not None and hit.row is not None:
             try:
-                with transaction.atomic():
+                with _optimistic_transaction():
                     written = self._run(hit.row, hit.state, make)
                     if written is None or not written.events:
                         raise _Unsure  # "nothing to do" may come from a row that moved
@@ -389,17 +399,23 @@ class RoomRepository:
         if summary != before:
             changes.update(summary=summary, listed=summary["listed"])
         changes["updated_at"] = now
-        # The row first, then the log: every writer takes the row's lock before the log's
-        # index entries (the other order deadlocks against a writer holding the row).
-        if not _MOVE.execute(changes, (row.id, row.version)):
-            raise Conflict(f"room {row.id} is no longer at version {row.version}")
-        rows = event_append(row.id, row.version, events, _phases(old.phase, events), now)
         freed = [e.payload for e in events if e.type == "seat_freed"]
-        for payload in freed:
-            SeatToken.objects.filter(room_id=row.id, seat=payload["seat"]).delete()
-            sockets = Presence.objects.filter(room_id=row.id, seat=payload["seat"])
-            presence_rows_locked(sockets)
-            sockets.delete()
+        # The row and the log are one statement on PostgreSQL, which needs no transaction of
+        # its own (an optimistic write runs outside any); a freed seat's rows go with them.
+        with transaction.atomic() if freed else nullcontext():
+            # The row first, then the log: every writer takes the row's lock before the log's
+            # index entries (the other order deadlocks against a writer holding the row).
+            rows = event_append_after(
+                _MOVE, changes, (row.id, row.version),
+                row.id, row.version, events, _phases(old.phase, events), now,
+            )  # fmt: skip
+            if rows is None:
+                raise Conflict(f"room {row.id} is no longer at version {row.version}")
+            for payload in freed:
+                SeatToken.objects.filter(room_id=row.id, seat=payload["seat"]).delete()
+                sockets = Presence.objects.filter(room_id=row.id, seat=payload["seat"])
+                presence_rows_locked(sockets)
+                sockets.delete()
         # The lobby hears of a room that is, or was, on its list.
         changed = summary != before and (summary["listed"] or before["listed"])
         written = Written(

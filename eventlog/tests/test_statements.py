@@ -3,13 +3,14 @@ through the ORM as it was given (JSON, aware datetimes, nulls), on SQLite and on
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 
 from eventlog.models import Event
-from eventlog.statements import InsertReturning, UpdateWhere, preparer
+from eventlog.statements import InsertReturning, UpdateThenInsert, UpdateWhere, preparer
 from rooms.models import Room
 
 AT = datetime(2026, 11, 29, 18, 30, 15, 123456, tzinfo=UTC)
@@ -85,3 +86,46 @@ def test_an_update_sets_only_the_fields_given():
     assert (room.version, room.deadline_at, room.status, room.summary) == (
         6, AT, "playing", {"phase": "turn"},
     )  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_update_then_insert_inserts_only_when_the_update_matched():
+    """Outside any transaction (as an optimistic write runs on PostgreSQL, in one statement):
+    a row no longer at the version expected changes nothing and appends nothing."""
+    Room.objects.create(id="ABCDEF", version=1)
+    both = UpdateThenInsert(
+        UpdateWhere(Room, ("id", "version")), InsertReturning(Event, FIELDS, ("id", "seq"))
+    )
+    rows = [
+        ("ABCDEF", 2, "seat_taken", "waiting", {"seat": 0, "name": "เหมย 美"}, 1, 0, AT),
+        ("ABCDEF", 3, "seat_freed", "waiting", {"seat": 0}, 1, None, AT),  # a NULL actor
+    ]  # fmt: skip
+    assert both.execute({"version": 3, "status": "waiting"}, ("ABCDEF", 2), rows) is None
+    assert (Room.objects.get(pk="ABCDEF").version, Event.objects.count()) == (1, 0)
+
+    returned = both.execute({"version": 3, "deadline_at": AT}, ("ABCDEF", 1), rows)
+    stored = list(Event.objects.filter(room_id="ABCDEF").order_by("seq"))
+    assert sorted(returned, key=lambda r: r[1]) == [(e.id, e.seq) for e in stored]
+    assert [tuple(getattr(e, name) for name in FIELDS) for e in stored] == rows
+    room = Room.objects.get(pk="ABCDEF")
+    assert (room.version, room.deadline_at) == (3, AT)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_update_then_insert_that_breaks_the_log_s_order_changes_nothing():
+    """The update matched, but the log already holds that seq: neither stays."""
+    Room.objects.create(id="ABCDEF", version=1)
+    InsertReturning(Event, FIELDS, ("id",)).execute(
+        [("ABCDEF", 2, "room_closed", "waiting", {}, 1, None, AT)]
+    )
+    both = UpdateThenInsert(
+        UpdateWhere(Room, ("id", "version")), InsertReturning(Event, FIELDS, ("id", "seq"))
+    )
+    # One statement on PostgreSQL, which needs no transaction; two on SQLite, which do.
+    alone = connections[DEFAULT_DB_ALIAS].vendor == "postgresql"
+    with pytest.raises(IntegrityError), nullcontext() if alone else transaction.atomic():
+        both.execute({"version": 2}, ("ABCDEF", 1), [
+            ("ABCDEF", 2, "seat_freed", "waiting", {"seat": 0}, 1, None, AT),
+        ])  # fmt: skip
+    assert Room.objects.get(pk="ABCDEF").version == 1
+    assert list(Event.objects.values_list("type", flat=True)) == ["room_closed"]

@@ -6,6 +6,7 @@ import asyncio
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from rooms import services
@@ -85,3 +86,24 @@ def test_the_cache_keeps_a_room_s_newest_events_without_a_gap():
     newest = 13 + 2 * RECENT_EVENTS
     assert len(repository.between("R1", newest - RECENT_EVENTS, newest)) == RECENT_EVENTS
     assert repository.between("R1", newest - RECENT_EVENTS - 1, newest) is None
+
+
+def test_an_action_on_a_cached_room_is_one_statement_on_postgresql():
+    """The write of an action the cache can make moves the row and appends the events: on
+    PostgreSQL in one statement outside any transaction (one round trip), on SQLite in two
+    inside one."""
+    room_id = services.room_create_sync("Ann", 2).room_id  # seat 3 empty
+    statements: list[tuple[str, bool]] = []
+
+    def record(execute, sql, params, many, context):
+        statements.append((sql.split()[0], connection.get_autocommit()))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        written = services.room_act_sync(room_id, 0, "add_bot", {"seat": 3})
+    assert [e["type"] for e in written.events] == ["bot_added"]
+    if connection.vendor == "postgresql":
+        assert statements == [("WITH", True)]
+    else:
+        assert statements == [("BEGIN", True), ("UPDATE", False), ("INSERT", False)]
+    assert Room.objects.get(pk=room_id).version == written.version
