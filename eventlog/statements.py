@@ -46,6 +46,12 @@ def _connection() -> BaseDatabaseWrapper:
     return connections[DEFAULT_DB_ALIAS]
 
 
+def _cast(field: models.Field, connection: BaseDatabaseWrapper) -> str:
+    if isinstance(field, models.CharField):
+        return "text"
+    return field.db_type(connection)
+
+
 class InsertReturning:
     """``INSERT INTO table (fields) VALUES (…), (…) RETURNING returning`` for any number of
     rows; the rows come back in no promised order (SQLite's ``RETURNING`` promises none)."""
@@ -88,8 +94,10 @@ class InsertReturning:
     def _selected_from(self, source: str, count: int, connection: BaseDatabaseWrapper) -> str:
         """The INSERT of ``count`` rows of values crossed with the rows of ``source`` (a WITH
         query's name): as many copies as ``source`` has rows. A value in a ``VALUES`` list that
-        is not an INSERT's has no column type to take, so each one is cast to its column's."""
-        row = "(" + ", ".join(f"%s::{f.db_type(connection)}" for f in self._inserted) + ")"
+        is not an INSERT's has no column type to take, so each one is cast to its column's; a
+        string to ``text``, as an explicit cast to ``varchar(n)`` would cut an overlong value
+        short where the column refuses it."""
+        row = "(" + ", ".join(f"%s::{_cast(f, connection)}" for f in self._inserted) + ")"
         return (
             f"INSERT INTO {self._table} ({self._columns}) SELECT v.* FROM {source}, "
             f"(VALUES {', '.join([row] * count)}) AS v" + self._tail

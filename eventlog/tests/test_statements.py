@@ -7,7 +7,7 @@ from contextlib import nullcontext
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DataError, IntegrityError, connections, transaction
 
 from eventlog.models import Event
 from eventlog.statements import InsertReturning, UpdateThenInsert, UpdateWhere, preparer
@@ -129,3 +129,19 @@ def test_an_update_then_insert_that_breaks_the_log_s_order_changes_nothing():
         ])  # fmt: skip
     assert Room.objects.get(pk="ABCDEF").version == 1
     assert list(Event.objects.values_list("type", flat=True)) == ["room_closed"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_update_then_insert_refuses_a_string_too_long_for_its_column():
+    """The column refuses it, as a plain INSERT's would; nothing is cut short, nothing moves."""
+    if connections[DEFAULT_DB_ALIAS].vendor != "postgresql":
+        pytest.skip("SQLite keeps a string of any length in any text column")
+    Room.objects.create(id="ABCDEF", version=1)
+    both = UpdateThenInsert(
+        UpdateWhere(Room, ("id", "version")), InsertReturning(Event, FIELDS, ("id", "seq"))
+    )
+    with pytest.raises(DataError):
+        both.execute({"version": 2}, ("ABCDEF", 1), [
+            ("ABCDEF", 2, "x" * 33, "waiting", {}, 1, None, AT),  # type is varchar(32)
+        ])  # fmt: skip
+    assert (Room.objects.get(pk="ABCDEF").version, Event.objects.count()) == (1, 0)
