@@ -12,7 +12,7 @@ from game.schema import EVENT_SCHEMAS
 from game.state import Event as GameEvent
 
 from .models import Event
-from .statements import InsertReturning, UpdateThenInsert, UpdateWhere
+from .statements import InsertReturning, UpdateWhere, update_then_insert
 
 #: The columns an append writes (``id`` comes back from the database).
 APPENDED = ("room_id", "seq", "type", "phase", "payload", "schema", "actor", "created_at")
@@ -72,7 +72,7 @@ def event_append_after(
 ) -> list[Event] | None:
     """``event_append``, only if ``update`` (of any table: ``values`` where ``where``) changes
     a row first; None, and nothing appended, if it changes none. On PostgreSQL both are one
-    statement (``UpdateThenInsert``): outside a transaction, a write in one round trip."""
+    statement (``update_then_insert``): outside a transaction, a write in one round trip."""
     rows = _rows(room_id, after_seq, events, phases, at)
-    returned = UpdateThenInsert(update, _INSERT).execute(values, where, rows)
+    returned = update_then_insert(update, _INSERT, values, where, rows)
     return None if returned is None else _appended(rows, returned)

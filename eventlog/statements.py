@@ -47,6 +47,9 @@ def _connection() -> BaseDatabaseWrapper:
 
 
 def _cast(field: models.Field, connection: BaseDatabaseWrapper) -> str:
+    """The type a value of ``field`` is cast to where nothing gives it one: its column's, but
+    ``text`` for a string, as an explicit cast to ``varchar(n)`` would cut an overlong value
+    short where the column refuses it."""
     if isinstance(field, models.CharField):
         return "text"
     return field.db_type(connection)
@@ -56,17 +59,21 @@ class InsertReturning:
     """``INSERT INTO table (fields) VALUES (…), (…) RETURNING returning`` for any number of
     rows; the rows come back in no promised order (SQLite's ``RETURNING`` promises none)."""
 
-    __slots__ = ("_columns", "_fields", "_head", "_inserted", "_row", "_table", "_tail")
+    __slots__ = ("_cast_row", "_fields", "_head", "_row", "_selected", "_tail")
 
     def __init__(self, model: type[models.Model], fields: Sequence[str], returning: Sequence[str]):
         meta = model._meta
-        quote = _connection().ops.quote_name
-        self._inserted = [meta.get_field(name) for name in fields]
-        self._fields = tuple(preparer(field) for field in self._inserted)
-        self._table = quote(meta.db_table)
-        self._columns = ", ".join(quote(field.column) for field in self._inserted)
-        self._head = f"INSERT INTO {self._table} ({self._columns}) VALUES "
+        connection = _connection()
+        quote = connection.ops.quote_name
+        inserted = [meta.get_field(name) for name in fields]
+        self._fields = tuple(preparer(field) for field in inserted)
+        table = quote(meta.db_table)
+        columns = ", ".join(quote(field.column) for field in inserted)
+        self._head = f"INSERT INTO {table} ({columns}) VALUES "
+        self._selected = f"INSERT INTO {table} ({columns}) SELECT v.* FROM "
         self._row = "(" + ", ".join(["%s"] * len(self._fields)) + ")"
+        # A value in a VALUES list that is not an INSERT's has no column type to take.
+        self._cast_row = "(" + ", ".join(f"%s::{_cast(f, connection)}" for f in inserted) + ")"
         self._tail = " RETURNING " + ", ".join(quote(meta.get_field(n).column) for n in returning)
 
     def _parameters(
@@ -91,17 +98,11 @@ class InsertReturning:
             cursor.execute(sql, params)
             return cursor.fetchall()
 
-    def _selected_from(self, source: str, count: int, connection: BaseDatabaseWrapper) -> str:
+    def _selected_from(self, source: str, count: int) -> str:
         """The INSERT of ``count`` rows of values crossed with the rows of ``source`` (a WITH
-        query's name): as many copies as ``source`` has rows. A value in a ``VALUES`` list that
-        is not an INSERT's has no column type to take, so each one is cast to its column's; a
-        string to ``text``, as an explicit cast to ``varchar(n)`` would cut an overlong value
-        short where the column refuses it."""
-        row = "(" + ", ".join(f"%s::{_cast(f, connection)}" for f in self._inserted) + ")"
-        return (
-            f"INSERT INTO {self._table} ({self._columns}) SELECT v.* FROM {source}, "
-            f"(VALUES {', '.join([row] * count)}) AS v" + self._tail
-        )
+        query's name): as many copies as ``source`` has rows."""
+        values = ", ".join([self._cast_row] * count)
+        return f"{self._selected}{source}, (VALUES {values}) AS v{self._tail}"
 
 
 class UpdateWhere:
@@ -149,9 +150,16 @@ class UpdateWhere:
             return cursor.rowcount
 
 
-class UpdateThenInsert:
-    """An ``UpdateWhere`` and, only if it changed a row, an ``InsertReturning``: the rows'
-    ``returning`` columns, or None when the update matched nothing (and nothing was inserted).
+def update_then_insert(
+    update: UpdateWhere,
+    insert: InsertReturning,
+    values: Mapping[str, Any],
+    where: Sequence[Any],
+    rows: Sequence[Sequence[Any]],
+) -> list[tuple[Any, ...]] | None:
+    """``update`` of ``values`` where ``where`` and, only if it changed a row, ``insert`` of
+    ``rows``: the rows' ``returning`` columns, or None when the update matched nothing (and
+    nothing was inserted).
 
     On PostgreSQL it is one statement, ``WITH moved AS (UPDATE … RETURNING 1) INSERT … SELECT
     … FROM moved, (VALUES …)``: the insert reads the update's row, so the update runs (and takes
@@ -159,28 +167,14 @@ class UpdateThenInsert:
     ``BEGIN``, the two statements and ``COMMIT`` are four. SQLite has no UPDATE inside a WITH:
     there the two statements run in turn (in the caller's transaction, and on SQLite a round
     trip is a function call)."""
-
-    __slots__ = ("_insert", "_update")
-
-    def __init__(self, update: UpdateWhere, insert: InsertReturning):
-        self._update = update
-        self._insert = insert
-
-    def execute(
-        self, values: Mapping[str, Any], where: Sequence[Any], rows: Sequence[Sequence[Any]]
-    ) -> list[tuple[Any, ...]] | None:
-        """``values`` set where ``where`` (as ``UpdateWhere.execute``), then ``rows``
-        inserted (as ``InsertReturning.execute``) if that changed a row."""
-        connection = _connection()
-        if connection.vendor != "postgresql" or not rows:
-            if not self._update.execute(values, where):
-                return None
-            return self._insert.execute(rows)
-        update, params = self._update._parameters(values, where, connection)
-        inserted, count = self._insert._parameters(rows, connection)
-        sql = f"WITH moved AS ({update} RETURNING 1) " + self._insert._selected_from(
-            "moved", count, connection
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params + inserted)
-            return cursor.fetchall() or None
+    connection = _connection()
+    if connection.vendor != "postgresql" or not rows:
+        if not update.execute(values, where):
+            return None
+        return insert.execute(rows)
+    updated, params = update._parameters(values, where, connection)
+    inserted, count = insert._parameters(rows, connection)
+    sql = f"WITH moved AS ({updated} RETURNING 1) " + insert._selected_from("moved", count)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params + inserted)
+        return cursor.fetchall() or None

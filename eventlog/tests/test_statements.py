@@ -10,7 +10,7 @@ import pytest
 from django.db import DEFAULT_DB_ALIAS, DataError, IntegrityError, connections, transaction
 
 from eventlog.models import Event
-from eventlog.statements import InsertReturning, UpdateThenInsert, UpdateWhere, preparer
+from eventlog.statements import InsertReturning, UpdateWhere, preparer, update_then_insert
 from rooms.models import Room
 
 AT = datetime(2026, 11, 29, 18, 30, 15, 123456, tzinfo=UTC)
@@ -88,22 +88,27 @@ def test_an_update_sets_only_the_fields_given():
     )  # fmt: skip
 
 
+def _move_and_append(values, where, rows):
+    """A room moved from a version and its events appended, as a room's write does."""
+    update = UpdateWhere(Room, ("id", "version"))
+    return update_then_insert(
+        update, InsertReturning(Event, FIELDS, ("id", "seq")), values, where, rows
+    )
+
+
 @pytest.mark.django_db(transaction=True)
 def test_an_update_then_insert_inserts_only_when_the_update_matched():
     """Outside any transaction (as an optimistic write runs on PostgreSQL, in one statement):
     a row no longer at the version expected changes nothing and appends nothing."""
     Room.objects.create(id="ABCDEF", version=1)
-    both = UpdateThenInsert(
-        UpdateWhere(Room, ("id", "version")), InsertReturning(Event, FIELDS, ("id", "seq"))
-    )
     rows = [
         ("ABCDEF", 2, "seat_taken", "waiting", {"seat": 0, "name": "เหมย 美"}, 1, 0, AT),
         ("ABCDEF", 3, "seat_freed", "waiting", {"seat": 0}, 1, None, AT),  # a NULL actor
     ]  # fmt: skip
-    assert both.execute({"version": 3, "status": "waiting"}, ("ABCDEF", 2), rows) is None
+    assert _move_and_append({"version": 3, "status": "waiting"}, ("ABCDEF", 2), rows) is None
     assert (Room.objects.get(pk="ABCDEF").version, Event.objects.count()) == (1, 0)
 
-    returned = both.execute({"version": 3, "deadline_at": AT}, ("ABCDEF", 1), rows)
+    returned = _move_and_append({"version": 3, "deadline_at": AT}, ("ABCDEF", 1), rows)
     stored = list(Event.objects.filter(room_id="ABCDEF").order_by("seq"))
     assert sorted(returned, key=lambda r: r[1]) == [(e.id, e.seq) for e in stored]
     assert [tuple(getattr(e, name) for name in FIELDS) for e in stored] == rows
@@ -118,13 +123,10 @@ def test_an_update_then_insert_that_breaks_the_log_s_order_changes_nothing():
     InsertReturning(Event, FIELDS, ("id",)).execute(
         [("ABCDEF", 2, "room_closed", "waiting", {}, 1, None, AT)]
     )
-    both = UpdateThenInsert(
-        UpdateWhere(Room, ("id", "version")), InsertReturning(Event, FIELDS, ("id", "seq"))
-    )
     # One statement on PostgreSQL, which needs no transaction; two on SQLite, which do.
     alone = connections[DEFAULT_DB_ALIAS].vendor == "postgresql"
     with pytest.raises(IntegrityError), nullcontext() if alone else transaction.atomic():
-        both.execute({"version": 2}, ("ABCDEF", 1), [
+        _move_and_append({"version": 2}, ("ABCDEF", 1), [
             ("ABCDEF", 2, "seat_freed", "waiting", {"seat": 0}, 1, None, AT),
         ])  # fmt: skip
     assert Room.objects.get(pk="ABCDEF").version == 1
@@ -137,11 +139,8 @@ def test_an_update_then_insert_refuses_a_string_too_long_for_its_column():
     if connections[DEFAULT_DB_ALIAS].vendor != "postgresql":
         pytest.skip("SQLite keeps a string of any length in any text column")
     Room.objects.create(id="ABCDEF", version=1)
-    both = UpdateThenInsert(
-        UpdateWhere(Room, ("id", "version")), InsertReturning(Event, FIELDS, ("id", "seq"))
-    )
     with pytest.raises(DataError):
-        both.execute({"version": 2}, ("ABCDEF", 1), [
+        _move_and_append({"version": 2}, ("ABCDEF", 1), [
             ("ABCDEF", 2, "x" * 33, "waiting", {}, 1, None, AT),  # type is varchar(32)
         ])  # fmt: skip
     assert (Room.objects.get(pk="ABCDEF").version, Event.objects.count()) == (1, 0)
