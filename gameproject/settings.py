@@ -14,8 +14,8 @@ DJANGO_ALLOWED_ORIGINS  comma-separated origins (scheme://host[:port]) allowed t
                       only same-origin pages (the Origin is the scheme, host and port the request
                       was sent to, that host being one of DJANGO_ALLOWED_HOSTS).
 DATABASE_URL          any dj-database-url URL; default: SQLite file db.sqlite3 in BASE_DIR (WAL).
-REDIS_URL             when set, channels-redis is the channel layer; otherwise the in-memory one
-                      (a single process only).
+REDIS_URL             when set, Redis carries the channel layer between processes
+                      (rooms.redis_layer); otherwise the in-memory one (a single process only).
 DJANGO_CSRF_TRUSTED_ORIGINS  origins trusted by Django's CSRF check (the admin's login and forms)
                       besides the request's own; default: DJANGO_ALLOWED_ORIGINS.
 DJANGO_BEHIND_HTTPS_PROXY  bool: an HTTPS proxy in front sets X-Forwarded-Proto; requests it marks
@@ -235,10 +235,9 @@ REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # redis-py 8 reads with a 5 s socket timeout by default, the same as the 5 s
-            # blocking pop of channels-redis: an idle channel would time out. Read longer.
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}]},
+            # Redis publish/subscribe, fanned out in memory (docs/architecture.md).
+            "BACKEND": "rooms.redis_layer.RedisPublishLayer",
+            "CONFIG": {"url": REDIS_URL},
         }
     }
 else:

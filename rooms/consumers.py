@@ -145,6 +145,9 @@ class LobbyConsumer(GuardedConsumer):
         services.lobby_watchers.opened()
         self.watching = True
         await self.accept()
+        await self._send_list()
+
+    async def _send_list(self) -> None:
         rooms = await db_async(lobby_list)()
         self.seen = SeenVersions(rooms)
         await self.send_json({"type": "rooms", "rooms": rooms})
@@ -161,6 +164,11 @@ class LobbyConsumer(GuardedConsumer):
     async def lobby_room(self, message: dict[str, Any]) -> None:
         if self.seen.newer(message["room"]):
             await self.send_json(client_message(message["room"]))
+
+    async def layer_gap(self, message: dict[str, Any]) -> None:
+        """The channel layer may have lost changes (``rooms.redis_layer``): the whole list
+        again, as on connect."""
+        await self._send_list()
 
     async def lobby_rooms(self, message: dict[str, Any]) -> None:
         """The whole list, as a process of the previous version still sends it during a
@@ -293,6 +301,11 @@ class RoomConsumer(GuardedConsumer):
     async def room_update(self, message: dict[str, Any]) -> None:
         if message["version"] > self.version:
             await self._send_update(since=self.version, broadcast=message)
+
+    async def layer_gap(self, message: dict[str, Any]) -> None:
+        """The channel layer may have lost broadcasts (``rooms.redis_layer``): whatever this
+        socket missed, from the log."""
+        await self._send_update(since=self.version)
 
     async def room_removed(self, message: dict[str, Any]) -> None:
         if self.seat is not None and message["seat"] == self.seat and not self.leaving:

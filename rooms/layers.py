@@ -34,6 +34,10 @@ class SingleProcessChannelLayer(InMemoryChannelLayer):
         if now < self._next_clean:
             return
         self._next_clean = now + self.clean_interval
+        self._expire()
+
+    def _expire(self) -> None:
+        """Drop expired messages and memberships (once every ``clean_interval``)."""
         super()._clean_expired()
 
     async def group_send(self, group: str, message: dict[str, Any]) -> None:

@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 
 import pytest
 from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.utils import timezone
 
@@ -251,6 +252,7 @@ async def ws():
     finally:
         await sockets.close_all()
         await services.shutdown()
+        await get_channel_layer().close()  # its connections to Redis, on this test's loop
 
 
 # ---------------------------------------------------------------------- rooms and the database

@@ -1,0 +1,361 @@
+"""The channel layer of several processes: Redis publish/subscribe, fanned out in memory
+(docs/architecture.md, "The channel layer of several processes").
+
+channels-redis keeps a Redis list per channel: each group send cost four round trips (the
+group's members, then a script that pushes onto each member's list), and every message was
+popped again by its process, one more round trip per socket and message. Here a process keeps
+its own sockets' channels and groups in memory, as the one-process layer does
+(``SingleProcessChannelLayer``), and Redis only carries what crosses processes:
+
+- a group send delivers to this process's members at once and ``PUBLISH``es the message once
+  on the group's Redis channel; every process with members in the group is subscribed to that
+  channel and delivers it to its own members (a process drops what it published itself);
+- a send to one channel of another process is published on that process's own Redis channel.
+
+Each process (each event loop of it: a server has one) holds two connections: one publishes,
+never waiting for Redis's answers (a command's reply is matched in order and an error is
+logged), and one is subscribed to this process's channel and to the channel of every group
+that has a member here. Joining a group waits until Redis has confirmed the subscription, so
+a socket that then reads the room hears every write after; a group left by its last member
+is unsubscribed at the next expiry sweep, a second later at most.
+
+Redis's publish/subscribe delivers at most once. A message published while a subscriber's
+connection is down is lost: the connection is made again (with back-off), subscribed again,
+and every member of every group here is sent ``{"type": "layer.gap"}``, so that a consumer
+reads what it may have missed (``RoomConsumer.layer_gap``, ``LobbyConsumer.layer_gap``). A
+broadcast lost any other way (its process died before sending it) is made good by the
+sweepers' catch-up (``rooms.catchup``).
+
+Messages go through Redis as msgpack (what channels-redis used too). Redis's pub/sub channels
+are not scoped to a database number, so the Redis channels' names carry the URL's database
+number: servers that use different databases of one Redis do not hear each other.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import time
+from collections import deque
+from typing import Any
+
+import msgpack
+from channels.exceptions import ChannelFull
+
+from .layers import SingleProcessChannelLayer
+from .resp import RedisAddress, RedisConnection, command, open_connection
+
+log = logging.getLogger(__name__)
+
+#: How long joining a group may wait for Redis to confirm the subscription.
+SUBSCRIBE_TIMEOUT = 5.0
+#: Waits between attempts to make a lost subscriber connection again.
+BACKOFF = (0.05, 0.2, 0.5, 1.0, 2.0)
+#: The message every member of every group is sent after the subscriber connection was lost.
+GAP_MESSAGE = {"type": "layer.gap"}
+#: The length of a process's name, which starts every payload it publishes.
+PROCESS_NAME_LENGTH = 12
+
+
+def _pack(message: Any) -> bytes:
+    return msgpack.packb(message, use_bin_type=True)
+
+
+def _unpack(data: bytes) -> Any:
+    return msgpack.unpackb(data, raw=False)
+
+
+class RedisPublishLayer(SingleProcessChannelLayer):
+    """A channel layer shared by processes through Redis (see the module's docstring)."""
+
+    def __init__(self, url: str, prefix: str = "liaptui", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.address = RedisAddress.parse(url)
+        #: This process's name among the others: the end of each of its channels' names
+        #: before the ``!``, and the start of each payload it publishes.
+        self.process = secrets.token_hex(PROCESS_NAME_LENGTH // 2)
+        self._own = self.process.encode()
+        base = f"{prefix}:{self.address.db}:"
+        self._group_prefix = base + "group:"
+        self._process_prefix = base + "process:"
+        self.process_channel = self._process_prefix + self.process
+        #: Groups whose last member here left: unsubscribed at the next sweep if still empty.
+        self._emptied: set[str] = set()
+        self._links: dict[asyncio.AbstractEventLoop, _Link] = {}
+
+    # ------------------------------------------------------------------ channels' layer API
+
+    async def new_channel(self, prefix: str = "specific.") -> str:
+        return f"{prefix}{self.process}!{secrets.token_hex(6)}"
+
+    async def send(self, channel: str, message: dict[str, Any]) -> None:
+        assert isinstance(message, dict), "message is not a dict"
+        self.require_valid_channel_name(channel)
+        owner = channel.partition("!")[0][-PROCESS_NAME_LENGTH:]
+        if owner == self.process:  # a copy, as another process would get
+            if not self._deliver(channel, _unpack(_pack(message))):
+                raise ChannelFull(channel)
+            return
+        body = _pack([channel, message])
+        publisher = await self._link().publisher()
+        publisher.write(command("PUBLISH", self._process_prefix + owner, self._own + body))
+
+    async def group_add(self, group: str, channel: str) -> None:
+        await super().group_add(group, channel)
+        try:
+            await self._link().join(self._group_prefix + group)
+        except BaseException:
+            await super().group_discard(group, channel)
+            raise
+
+    async def group_discard(self, group: str, channel: str) -> None:
+        await super().group_discard(group, channel)
+        if group not in self.groups:
+            self._emptied.add(group)
+
+    async def group_send(self, group: str, message: dict[str, Any]) -> None:
+        assert isinstance(message, dict), "Message is not a dict"
+        self.require_valid_group_name(group)
+        self._clean_expired()
+        body = _pack(message)
+        self._deliver_to_group(group, body)
+        publisher = await self._link().publisher()
+        publisher.write(command("PUBLISH", self._group_prefix + group, self._own + body))
+
+    async def flush(self) -> None:
+        await super().flush()
+        self._emptied.clear()
+        for link in self._links.values():
+            link.close()
+        self._links.clear()
+
+    async def close(self) -> None:
+        await self.flush()
+
+    # ------------------------------------------------------------------ Redis
+
+    async def round_trip(self) -> None:
+        """A message through Redis and back: published on this process's Redis channel and
+        heard by its subscriber (the readiness check)."""
+        await self._link().ping()
+
+    def _link(self) -> _Link:
+        loop = asyncio.get_running_loop()
+        link = self._links.get(loop)
+        if link is None:
+            for other in [other for other in self._links if other.is_closed()]:
+                del self._links[other]
+            link = self._links[loop] = _Link(self, loop)
+        return link
+
+    def _expire(self) -> None:
+        super()._expire()
+        emptied = [group for group in self._emptied if group not in self.groups]
+        self._emptied.clear()
+        try:
+            link = self._links.get(asyncio.get_running_loop())
+        except RuntimeError:
+            link = None
+        if link is not None and emptied:
+            link.leave([self._group_prefix + group for group in emptied])
+
+    def arrived(self, link: _Link, redis_channel: bytes, payload: bytes) -> None:
+        """A message published on a Redis channel this link is subscribed to."""
+        name, sender, body = (
+            redis_channel.decode(),
+            payload[:PROCESS_NAME_LENGTH],
+            payload[PROCESS_NAME_LENGTH:],
+        )
+        if name.startswith(self._group_prefix):
+            if sender != self._own:  # this process delivered its own at once
+                self._deliver_to_group(name[len(self._group_prefix) :], body)
+            return
+        channel, message = _unpack(body)
+        if channel is None:
+            link.pong(message)
+        elif not self._deliver(channel, message):
+            log.warning("a message to %s was dropped: its queue is full", channel)
+
+    def resubscribed(self, redis_channels: set[str]) -> None:
+        """The subscriber connection was made again: members of these groups may have
+        missed messages."""
+        for name in redis_channels:
+            self._deliver_to_group(name[len(self._group_prefix) :], _pack(GAP_MESSAGE))
+
+    def _deliver_to_group(self, group: str, body: bytes) -> None:
+        # Each member gets a message of its own (consumers may keep or change theirs).
+        for channel in list(self.groups.get(group, ())):
+            self._deliver(channel, _unpack(body))
+
+    def _deliver(self, channel: str, message: dict[str, Any]) -> bool:
+        """Put a message on one of this process's channels; False if its queue is full."""
+        queue = self.channels.get(channel)
+        if queue is None:
+            queue = self.channels[channel] = asyncio.Queue(maxsize=self.get_capacity(channel))
+        try:
+            queue.put_nowait((time.time() + self.expiry, message))
+        except asyncio.QueueFull:
+            return False
+        return True
+
+
+class _Link:
+    """The layer's two connections to Redis on one event loop (see the module's docstring)."""
+
+    def __init__(self, layer: RedisPublishLayer, loop: asyncio.AbstractEventLoop) -> None:
+        self.layer = layer
+        self.loop = loop
+        #: The Redis channels of the groups this link is subscribed to (or subscribing).
+        self.subscribed: set[str] = set()
+        self._publisher: RedisConnection | None = None
+        self._subscriber: RedisConnection | None = None
+        self._publisher_lock = asyncio.Lock()
+        self._subscriber_lock = asyncio.Lock()
+        #: Per Redis channel, a future for each SUBSCRIBE sent and not yet confirmed.
+        self._confirmations: dict[str, deque[asyncio.Future[None]]] = {}
+        self._pings: dict[str, asyncio.Future[None]] = {}
+        self._reviving: asyncio.Task[None] | None = None
+        self._closed = False
+
+    async def publisher(self) -> RedisConnection:
+        connection = self._publisher
+        if connection is None or connection.lost:
+            async with self._publisher_lock:
+                if self._publisher is None or self._publisher.lost:
+                    name = f"liaptui-{self.layer.process}-publish"
+                    self._publisher = await open_connection(self.layer.address, name)
+            connection = self._publisher
+        return connection
+
+    async def subscriber(self) -> RedisConnection:
+        connection = self._subscriber
+        if connection is None or connection.lost:
+            async with self._subscriber_lock:
+                if self._subscriber is None or self._subscriber.lost:
+                    await self._subscribe_again()
+            connection = self._subscriber
+        assert connection is not None
+        return connection
+
+    async def _subscribe_again(self) -> None:
+        """Connect the subscriber and subscribe it to this process's channel and to every
+        group's; members are told of the gap when it replaces a lost connection."""
+        replacing = self._subscriber is not None
+        connection = await open_connection(
+            self.layer.address,
+            f"liaptui-{self.layer.process}-subscribe",
+            on_push=self._push,
+            on_lost=self._lost,
+        )
+        groups = set(self.subscribed)
+        try:
+            await self._subscribe(connection, [self.layer.process_channel, *groups])
+        except BaseException:
+            connection.close()
+            raise
+        self._subscriber = connection
+        if replacing and groups:
+            self.layer.resubscribed(groups)
+
+    async def _subscribe(self, connection: RedisConnection, names: list[str]) -> None:
+        waiters = []
+        for name in names:
+            waiter = self.loop.create_future()
+            self._confirmations.setdefault(name, deque()).append(waiter)
+            waiters.append(waiter)
+        connection.write(command("SUBSCRIBE", *names), replies=0)
+        async with asyncio.timeout(SUBSCRIBE_TIMEOUT):
+            await asyncio.shield(asyncio.gather(*waiters))
+
+    async def join(self, name: str) -> None:
+        """Be subscribed to this Redis channel: returns once Redis has confirmed it."""
+        connection = await self.subscriber()
+        if name in self.subscribed:
+            pending = self._confirmations.get(name)
+            if pending:
+                async with asyncio.timeout(SUBSCRIBE_TIMEOUT):
+                    await asyncio.shield(pending[-1])
+            return
+        self.subscribed.add(name)
+        await self._subscribe(connection, [name])
+
+    def leave(self, names: list[str]) -> None:
+        """Unsubscribe from these Redis channels (without waiting)."""
+        self.subscribed.difference_update(names)
+        connection = self._subscriber
+        if connection is not None and not connection.lost:
+            connection.write(command("UNSUBSCRIBE", *names), replies=0)
+
+    async def ping(self) -> None:
+        """Publish a token on this process's channel and wait for the subscriber to hear it."""
+        await self.subscriber()
+        token = secrets.token_hex(8)
+        heard = self._pings[token] = self.loop.create_future()
+        try:
+            publisher = await self.publisher()
+            body = _pack([None, token])
+            publisher.write(command("PUBLISH", self.layer.process_channel, self.layer._own + body))
+            await heard
+        finally:
+            self._pings.pop(token, None)
+
+    def pong(self, token: Any) -> None:
+        heard = self._pings.get(token)
+        if heard is not None and not heard.done():
+            heard.set_result(None)
+
+    def _push(self, reply: list[Any]) -> None:
+        kind = reply[0]
+        if kind == b"message":
+            self.layer.arrived(self, reply[1], reply[2])
+        elif kind == b"subscribe":
+            name = reply[1].decode()
+            pending = self._confirmations.get(name)
+            if pending:
+                waiter = pending.popleft()
+                if not pending:
+                    del self._confirmations[name]
+                if not waiter.done():
+                    waiter.set_result(None)
+
+    def _lost(self, connection: RedisConnection) -> None:
+        """The subscriber connection was lost: fail whoever waits on it, and make it again."""
+        error = ConnectionError("the subscriber connection to Redis was lost")
+        for pending in self._confirmations.values():
+            for waiter in pending:
+                if not waiter.done():
+                    waiter.set_exception(error)
+        self._confirmations.clear()
+        log.warning("the subscriber connection to Redis was lost: connecting again")
+        if not self._closed and not self.loop.is_closed() and self._reviving is None:
+            self._reviving = self.loop.create_task(self._revive())
+
+    async def _revive(self) -> None:
+        attempt = 0
+        try:
+            while not self._closed:
+                try:
+                    await self.subscriber()
+                    log.warning("subscribed to Redis again")
+                    return
+                except (OSError, TimeoutError) as error:  # ConnectionError is an OSError
+                    delay = BACKOFF[min(attempt, len(BACKOFF) - 1)]
+                    log.warning("connecting to Redis failed (%s): again in %s s", error, delay)
+                    attempt += 1
+                    await asyncio.sleep(delay)
+        finally:
+            self._reviving = None
+
+    def close(self) -> None:
+        self._closed = True
+        if self.loop.is_closed():  # its connections go with their transports
+            return
+        for connection in (self._publisher, self._subscriber):
+            if connection is not None:
+                connection.close()
+        if self._reviving is not None:
+            self._reviving.cancel()
+
+
+__all__ = ["GAP_MESSAGE", "RedisPublishLayer"]
