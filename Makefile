@@ -86,6 +86,7 @@ test-services: dev-venv
 	DATABASE_URL=$(SERVICES_DATABASE_URL) REDIS_URL=$(SERVICES_REDIS_URL) \
 		$(VENV)/bin/pytest -q rooms eventlog tests/integration/test_scaleout.py \
 		tests/integration/test_crash.py tests/integration/test_proxy.py tests/integration/test_verify.py \
+		tests/integration/test_redis_gap.py \
 		tests/integration/test_lost_broadcast.py::test_two_processes_on_postgresql_and_redis_catch_their_sockets_up \
 		tests/integration/test_make.py::test_make_cluster_serves_through_nginx_and_stops_on_ctrl_c \
 		tests/integration/test_fuzz.py::test_fuzz_on_postgresql_and_redis
