@@ -52,6 +52,9 @@ log = logging.getLogger(__name__)
 SUBSCRIBE_TIMEOUT = 5.0
 #: Waits between attempts to make a lost subscriber connection again.
 BACKOFF = (0.05, 0.2, 0.5, 1.0, 2.0)
+#: After a failed attempt to connect, callers fail at once for this long instead of each
+#: waiting for an attempt of its own (the reconnecting subscriber keeps its back-off).
+RETRY_AFTER = 1.0
 #: The message every member of every group is sent after the subscriber connection was lost.
 GAP_MESSAGE = {"type": "layer.gap"}
 #: The length of a process's name, which starts every payload it publishes.
@@ -106,7 +109,7 @@ class RedisPublishLayer(SingleProcessChannelLayer):
         try:
             await self._link().join(self._group_prefix + group)
         except BaseException:
-            await super().group_discard(group, channel)
+            await self.group_discard(group, channel)
             raise
 
     async def group_discard(self, group: str, channel: str) -> None:
@@ -120,14 +123,23 @@ class RedisPublishLayer(SingleProcessChannelLayer):
         self._clean_expired()
         body = _pack(message)
         self._deliver_to_group(group, body)
-        publisher = await self._link().publisher()
-        publisher.write(command("PUBLISH", self._group_prefix + group, self._own + body))
+        try:
+            publisher = await self._link().publisher()
+            publisher.write(command("PUBLISH", self._group_prefix + group, self._own + body))
+        except (OSError, TimeoutError) as error:  # ConnectionError is an OSError
+            # This process's members have it; the other processes' sockets are caught up
+            # from the database (``rooms.catchup``), and the sender goes on with its sends.
+            log.warning("publishing to group %s failed: %s", group, error)
 
     async def flush(self) -> None:
         await super().flush()
         self._emptied.clear()
+        running = asyncio.get_running_loop()
         for link in self._links.values():
-            link.close()
+            if link.loop is running:
+                link.close()
+            elif not link.loop.is_closed():
+                link.loop.call_soon_threadsafe(link.close)
         self._links.clear()
 
     async def close(self) -> None:
@@ -151,14 +163,16 @@ class RedisPublishLayer(SingleProcessChannelLayer):
 
     def _expire(self) -> None:
         super()._expire()
+        # Expired memberships and messages leave a group's entry empty behind them.
+        for group in [group for group, members in self.groups.items() if not members]:
+            del self.groups[group]
+            self._emptied.add(group)
+        link = self._links.get(asyncio.get_running_loop())
+        if link is None or not self._emptied:
+            return
         emptied = [group for group in self._emptied if group not in self.groups]
         self._emptied.clear()
-        try:
-            link = self._links.get(asyncio.get_running_loop())
-        except RuntimeError:
-            link = None
-        if link is not None and emptied:
-            link.leave([self._group_prefix + group for group in emptied])
+        link.leave([self._group_prefix + group for group in emptied])
 
     def arrived(self, link: _Link, redis_channel: bytes, payload: bytes) -> None:
         """A message published on a Redis channel this link is subscribed to."""
@@ -216,6 +230,7 @@ class _Link:
         self._confirmations: dict[str, deque[asyncio.Future[None]]] = {}
         self._pings: dict[str, asyncio.Future[None]] = {}
         self._reviving: asyncio.Task[None] | None = None
+        self._retry_at = 0.0
         self._closed = False
 
     async def publisher(self) -> RedisConnection:
@@ -223,40 +238,56 @@ class _Link:
         if connection is None or connection.lost:
             async with self._publisher_lock:
                 if self._publisher is None or self._publisher.lost:
-                    name = f"liaptui-{self.layer.process}-publish"
-                    self._publisher = await open_connection(self.layer.address, name)
+                    self._publisher = await self._connect("publish")
             connection = self._publisher
         return connection
 
-    async def subscriber(self) -> RedisConnection:
+    async def subscriber(self, retrying: bool = False) -> RedisConnection:
         connection = self._subscriber
         if connection is None or connection.lost:
             async with self._subscriber_lock:
                 if self._subscriber is None or self._subscriber.lost:
-                    await self._subscribe_again()
+                    await self._subscribe_again(retrying)
             connection = self._subscriber
         assert connection is not None
         return connection
 
-    async def _subscribe_again(self) -> None:
+    async def _connect(
+        self, role: str, retrying: bool = False, **callbacks: Any
+    ) -> RedisConnection:
+        if self._closed:
+            raise ConnectionError("the channel layer's connections to Redis are closed")
+        if not retrying and self.loop.time() < self._retry_at:
+            raise ConnectionError("Redis could not be reached a moment ago")
+        name = f"liaptui-{self.layer.process}-{role}"
+        try:
+            return await open_connection(self.layer.address, name, **callbacks)
+        except Exception:
+            self._retry_at = self.loop.time() + RETRY_AFTER
+            raise
+
+    async def _subscribe_again(self, retrying: bool) -> None:
         """Connect the subscriber and subscribe it to this process's channel and to every
         group's; members are told of the gap when it replaces a lost connection."""
         replacing = self._subscriber is not None
-        connection = await open_connection(
-            self.layer.address,
-            f"liaptui-{self.layer.process}-subscribe",
-            on_push=self._push,
-            on_lost=self._lost,
+        connection = await self._connect(
+            "subscribe", retrying, on_push=self._push, on_lost=self._lost
         )
+        # Confirmations still awaited were for an earlier connection: they will never come.
+        self._fail_waiters(ConnectionError("the subscriber connection to Redis was replaced"))
         groups = set(self.subscribed)
         try:
             await self._subscribe(connection, [self.layer.process_channel, *groups])
         except BaseException:
             connection.close()
+            self._fail_waiters(ConnectionError("subscribing again to Redis failed"))
             raise
         self._subscriber = connection
-        if replacing and groups:
-            self.layer.resubscribed(groups)
+        left = groups - self.subscribed  # left while this connection was being made
+        if left:
+            connection.write(command("UNSUBSCRIBE", *left), replies=0)
+        if replacing and groups - left:
+            self.layer.resubscribed(groups - left)
 
     async def _subscribe(self, connection: RedisConnection, names: list[str]) -> None:
         waiters = []
@@ -308,7 +339,10 @@ class _Link:
     def _push(self, reply: list[Any]) -> None:
         kind = reply[0]
         if kind == b"message":
-            self.layer.arrived(self, reply[1], reply[2])
+            try:
+                self.layer.arrived(self, reply[1], reply[2])
+            except Exception:  # a payload this version cannot read: drop it, keep the others
+                log.exception("a message on Redis channel %r could not be delivered", reply[1])
         elif kind == b"subscribe":
             name = reply[1].decode()
             pending = self._confirmations.get(name)
@@ -319,14 +353,17 @@ class _Link:
                 if not waiter.done():
                     waiter.set_result(None)
 
+    def _fail_waiters(self, error: Exception) -> None:
+        """Fail whoever waits for a confirmation or a ping of the subscriber connection."""
+        waiters = [waiter for pending in self._confirmations.values() for waiter in pending]
+        for waiter in [*waiters, *self._pings.values()]:
+            if not waiter.done():
+                waiter.set_exception(error)
+        self._confirmations.clear()
+
     def _lost(self, connection: RedisConnection) -> None:
         """The subscriber connection was lost: fail whoever waits on it, and make it again."""
-        error = ConnectionError("the subscriber connection to Redis was lost")
-        for pending in self._confirmations.values():
-            for waiter in pending:
-                if not waiter.done():
-                    waiter.set_exception(error)
-        self._confirmations.clear()
+        self._fail_waiters(ConnectionError("the subscriber connection to Redis was lost"))
         log.warning("the subscriber connection to Redis was lost: connecting again")
         if not self._closed and not self.loop.is_closed() and self._reviving is None:
             self._reviving = self.loop.create_task(self._revive())
@@ -336,10 +373,10 @@ class _Link:
         try:
             while not self._closed:
                 try:
-                    await self.subscriber()
+                    await self.subscriber(retrying=True)
                     log.warning("subscribed to Redis again")
                     return
-                except (OSError, TimeoutError) as error:  # ConnectionError is an OSError
+                except Exception as error:  # unreachable, slow, or refusing (AUTH): again
                     delay = BACKOFF[min(attempt, len(BACKOFF) - 1)]
                     log.warning("connecting to Redis failed (%s): again in %s s", error, delay)
                     attempt += 1
@@ -351,6 +388,7 @@ class _Link:
         self._closed = True
         if self.loop.is_closed():  # its connections go with their transports
             return
+        self._fail_waiters(ConnectionError("the channel layer's connections to Redis are closed"))
         for connection in (self._publisher, self._subscriber):
             if connection is not None:
                 connection.close()

@@ -199,7 +199,7 @@ async def open_connection(
     on_lost: Callable[[RedisConnection], None] | None = None,
 ) -> RedisConnection:
     """A new connection to Redis, authenticated when the address has a password, and named
-    ``name`` (``CLIENT LIST`` shows it)."""
+    ``name`` (``CLIENT LIST`` shows it) if Redis lets it."""
     loop = asyncio.get_running_loop()
     context = ssl.create_default_context() if address.tls else None
     async with asyncio.timeout(CONNECT_TIMEOUT):
@@ -210,7 +210,9 @@ async def open_connection(
             if address.password is not None:
                 who = [address.username] if address.username else []
                 await connection.call(command("AUTH", *who, address.password))
-            await connection.call(command("CLIENT", "SETNAME", name))
+            # Only a help for whoever reads CLIENT LIST: a Redis that refuses it (an ACL
+            # without +client) gets its error logged, and the connection is used all the same.
+            connection.write(command("CLIENT", "SETNAME", name))
         except BaseException:
             connection.close()
             raise
