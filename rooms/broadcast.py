@@ -130,8 +130,8 @@ class Broadcaster:
             written.room_id, written.version, written.deadline_at, written.deadline_action
         )
         # One room's broadcasts go out one after the other, in the order they were published
-        # (its writes' order): a layer's sends may otherwise overtake each other (Redis's take
-        # several round trips each), and a socket that gets a version before the one it
+        # (its writes' order): a layer's sends may otherwise overtake each other (the Redis
+        # layer's wait while it connects), and a socket that gets a version before the one it
         # follows must read the log instead of folding the events onto its state.
         sending = self._sending.get(written.room_id)
         if sending is None:
