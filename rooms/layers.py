@@ -10,16 +10,18 @@ changes nothing a client sees.
 
 Its ``group_send`` also puts the message on each member's queue directly: channels' makes a task
 per member and waits for them with ``asyncio.as_completed``, although putting on a queue never
-waits (a full queue drops the message, as there).
+waits (a full queue drops the message, as there). Expiry also drops the entries of groups that
+it left without members (channels' keeps them).
 """
 
 from __future__ import annotations
 
-import contextlib
+import asyncio
 import time
+from collections.abc import Callable
+from copy import deepcopy
 from typing import Any
 
-from channels.exceptions import ChannelFull
 from channels.layers import InMemoryChannelLayer
 
 
@@ -37,16 +39,37 @@ class SingleProcessChannelLayer(InMemoryChannelLayer):
         self._expire()
 
     def _expire(self) -> None:
-        """Drop expired messages and memberships (once every ``clean_interval``)."""
+        """Drop expired messages and memberships, and the groups left without members (once
+        every ``clean_interval``)."""
         super()._clean_expired()
+        for group in [group for group, members in self.groups.items() if not members]:
+            del self.groups[group]
 
     async def group_send(self, group: str, message: dict[str, Any]) -> None:
         assert isinstance(message, dict), "Message is not a dict"
         self.require_valid_group_name(group)
         self._clean_expired()
+        await self._send_to_group(group, message)
+
+    async def _send_to_group(self, group: str, message: dict[str, Any]) -> None:
+        self._fan_out(group, lambda: deepcopy(message))
+
+    def _fan_out(self, group: str, copy: Callable[[], dict[str, Any]]) -> None:
+        """Put a copy of a message (each member gets its own) on each member's queue; a full
+        queue drops it."""
         for channel in list(self.groups.get(group, ())):
-            with contextlib.suppress(ChannelFull):  # never waits: a full queue raises
-                await self.send(channel, message)
+            self._deliver(channel, copy())
+
+    def _deliver(self, channel: str, message: dict[str, Any]) -> bool:
+        """Put a message on one of this process's channels; False if its queue is full."""
+        queue = self.channels.get(channel)
+        if queue is None:
+            queue = self.channels[channel] = asyncio.Queue(maxsize=self.get_capacity(channel))
+        try:
+            queue.put_nowait((time.time() + self.expiry, message))
+        except asyncio.QueueFull:
+            return False
+        return True
 
 
 __all__ = ["SingleProcessChannelLayer"]

@@ -36,12 +36,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-import time
 from collections import deque
 from typing import Any
 
 import msgpack
-from channels.exceptions import ChannelFull
 
 from .layers import SingleProcessChannelLayer
 from .resp import RedisAddress, RedisConnection, command, open_connection
@@ -76,15 +74,13 @@ class RedisPublishLayer(SingleProcessChannelLayer):
         super().__init__(**kwargs)
         self.address = RedisAddress.parse(url)
         #: This process's name among the others: the end of each of its channels' names
-        #: before the ``!``, and the start of each payload it publishes.
+        #: before the ``!``, and (``own``, its bytes) the start of each payload it publishes.
         self.process = secrets.token_hex(PROCESS_NAME_LENGTH // 2)
-        self._own = self.process.encode()
+        self.own = self.process.encode()
         base = f"{prefix}:{self.address.db}:"
         self._group_prefix = base + "group:"
         self._process_prefix = base + "process:"
         self.process_channel = self._process_prefix + self.process
-        #: Groups whose last member here left: unsubscribed at the next sweep if still empty.
-        self._emptied: set[str] = set()
         self._links: dict[asyncio.AbstractEventLoop, _Link] = {}
 
     # ------------------------------------------------------------------ channels' layer API
@@ -96,36 +92,24 @@ class RedisPublishLayer(SingleProcessChannelLayer):
         assert isinstance(message, dict), "message is not a dict"
         self.require_valid_channel_name(channel)
         owner = channel.partition("!")[0][-PROCESS_NAME_LENGTH:]
-        if owner == self.process:  # a copy, as another process would get
-            if not self._deliver(channel, _unpack(_pack(message))):
-                raise ChannelFull(channel)
-            return
-        body = _pack([channel, message])
-        publisher = await self._link().publisher()
-        publisher.write(command("PUBLISH", self._process_prefix + owner, self._own + body))
+        if owner == self.process:
+            await super().send(channel, message)
+        else:
+            await self._link().publish(self._process_prefix + owner, _pack([channel, message]))
 
     async def group_add(self, group: str, channel: str) -> None:
         await super().group_add(group, channel)
         try:
             await self._link().join(self._group_prefix + group)
         except BaseException:
-            await self.group_discard(group, channel)
+            await self.group_discard(group, channel)  # the sweep unsubscribes it
             raise
 
-    async def group_discard(self, group: str, channel: str) -> None:
-        await super().group_discard(group, channel)
-        if group not in self.groups:
-            self._emptied.add(group)
-
-    async def group_send(self, group: str, message: dict[str, Any]) -> None:
-        assert isinstance(message, dict), "Message is not a dict"
-        self.require_valid_group_name(group)
-        self._clean_expired()
+    async def _send_to_group(self, group: str, message: dict[str, Any]) -> None:
         body = _pack(message)
-        self._deliver_to_group(group, body)
+        self._fan_out(group, lambda: _unpack(body))
         try:
-            publisher = await self._link().publisher()
-            publisher.write(command("PUBLISH", self._group_prefix + group, self._own + body))
+            await self._link().publish(self._group_prefix + group, body)
         except (OSError, TimeoutError) as error:  # ConnectionError is an OSError
             # This process's members have it; the other processes' sockets are caught up
             # from the database (``rooms.catchup``), and the sender goes on with its sends.
@@ -133,7 +117,6 @@ class RedisPublishLayer(SingleProcessChannelLayer):
 
     async def flush(self) -> None:
         await super().flush()
-        self._emptied.clear()
         running = asyncio.get_running_loop()
         for link in self._links.values():
             if link.loop is running:
@@ -162,17 +145,14 @@ class RedisPublishLayer(SingleProcessChannelLayer):
         return link
 
     def _expire(self) -> None:
-        super()._expire()
-        # Expired memberships and messages leave a group's entry empty behind them.
-        for group in [group for group, members in self.groups.items() if not members]:
-            del self.groups[group]
-            self._emptied.add(group)
+        super()._expire()  # also drops the groups left without members
         link = self._links.get(asyncio.get_running_loop())
-        if link is None or not self._emptied:
+        if link is None:
             return
-        emptied = [group for group in self._emptied if group not in self.groups]
-        self._emptied.clear()
-        link.leave([self._group_prefix + group for group in emptied])
+        start = len(self._group_prefix)
+        empty = [name for name in link.subscribed if name[start:] not in self.groups]
+        if empty:
+            link.leave(empty)
 
     def arrived(self, link: _Link, redis_channel: bytes, payload: bytes) -> None:
         """A message published on a Redis channel this link is subscribed to."""
@@ -182,8 +162,8 @@ class RedisPublishLayer(SingleProcessChannelLayer):
             payload[PROCESS_NAME_LENGTH:],
         )
         if name.startswith(self._group_prefix):
-            if sender != self._own:  # this process delivered its own at once
-                self._deliver_to_group(name[len(self._group_prefix) :], body)
+            if sender != self.own:  # this process delivered its own at once
+                self._fan_out(name[len(self._group_prefix) :], lambda: _unpack(body))
             return
         channel, message = _unpack(body)
         if channel is None:
@@ -195,23 +175,7 @@ class RedisPublishLayer(SingleProcessChannelLayer):
         """The subscriber connection was made again: members of these groups may have
         missed messages."""
         for name in redis_channels:
-            self._deliver_to_group(name[len(self._group_prefix) :], _pack(GAP_MESSAGE))
-
-    def _deliver_to_group(self, group: str, body: bytes) -> None:
-        # Each member gets a message of its own (consumers may keep or change theirs).
-        for channel in list(self.groups.get(group, ())):
-            self._deliver(channel, _unpack(body))
-
-    def _deliver(self, channel: str, message: dict[str, Any]) -> bool:
-        """Put a message on one of this process's channels; False if its queue is full."""
-        queue = self.channels.get(channel)
-        if queue is None:
-            queue = self.channels[channel] = asyncio.Queue(maxsize=self.get_capacity(channel))
-        try:
-            queue.put_nowait((time.time() + self.expiry, message))
-        except asyncio.QueueFull:
-            return False
-        return True
+            self._fan_out(name[len(self._group_prefix) :], lambda: dict(GAP_MESSAGE))
 
 
 class _Link:
@@ -311,6 +275,11 @@ class _Link:
         self.subscribed.add(name)
         await self._subscribe(connection, [name])
 
+    async def publish(self, name: str, body: bytes) -> None:
+        """Publish a payload on a Redis channel (without waiting for Redis's answer)."""
+        publisher = await self.publisher()
+        publisher.write(command("PUBLISH", name, self.layer.own + body))
+
     def leave(self, names: list[str]) -> None:
         """Unsubscribe from these Redis channels (without waiting)."""
         self.subscribed.difference_update(names)
@@ -324,9 +293,7 @@ class _Link:
         token = secrets.token_hex(8)
         heard = self._pings[token] = self.loop.create_future()
         try:
-            publisher = await self.publisher()
-            body = _pack([None, token])
-            publisher.write(command("PUBLISH", self.layer.process_channel, self.layer._own + body))
+            await self.publish(self.layer.process_channel, _pack([None, token]))
             await heard
         finally:
             self._pings.pop(token, None)
